@@ -1,0 +1,15 @@
+// `npm test` runs every project's suites: unit (*.spec.ts), integration (*.int.spec.ts, real
+// servers started by the tests) and, under test/, end-to-end.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const projects = ['apps', 'libs'].flatMap((dir) =>
+  fs.existsSync(path.join(__dirname, dir))
+    ? fs
+        .readdirSync(path.join(__dirname, dir))
+        .filter((name) => fs.existsSync(path.join(__dirname, dir, name, 'jest.config.js')))
+        .map((name) => `<rootDir>/${dir}/${name}`)
+    : [],
+);
+
+module.exports = { projects };

@@ -1,0 +1,194 @@
+import { STATUSES, type Cause, type Status } from '@clp/contracts';
+import { deciderSpec } from '@clp/testing';
+import { connectionDecider, type CommandMetadata, type Connection, type ConnectionCommand } from './decider';
+import { allowedTransitions, isManaged, needsConnectivityTest } from './transitions';
+import type { ConnectionEvent } from '@clp/contracts';
+
+// DESIGN 6.2, copied verbatim: the test reads the specification, not the code's table.
+const DESIGN_TABLE = `
+| from \\ to | discovered | registered | connected | ignored | maintenance | disconnected | deleted | not found |
+|---|---|---|---|---|---|---|---|---|
+| discovered | – | U S | – | U | – | – | U | S |
+| registered | – | – | U S¹ | U | U | – | U | S |
+| connected | – | – | – | U | U | U S | U | – |
+| ignored | – | U | – | – | – | – | U | – |
+| maintenance | – | – | U | – | – | U | U | – |
+| disconnected | – | – | U S² | – | – | – | U | – |
+| not found | S | U S | – | – | – | – | U | – |
+| deleted | – | – | – | – | – | – | – | – |
+`;
+
+type Cell = { user: boolean; system: boolean; note?: '1' | '2' };
+
+const parseTable = (text: string): Map<string, Cell> => {
+  const rows = text
+    .trim()
+    .split('\n')
+    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+  const targets = rows[0].slice(1);
+  const cells = new Map<string, Cell>();
+  for (const row of rows.slice(2)) {
+    row.slice(1).forEach((cell, i) => {
+      cells.set(`${row[0]}->${targets[i]}`, {
+        user: /\bU\b/.test(cell),
+        system: /S/.test(cell),
+        note: cell.includes('¹') ? '1' : cell.includes('²') ? '2' : undefined,
+      });
+    });
+  }
+  return cells;
+};
+
+const table = parseTable(DESIGN_TABLE);
+const { given } = deciderSpec(connectionDecider);
+
+const ID = '5b0f3c4e-8d2a-4f51-9a7e-0c1d2e3f4a5b';
+const meta = (cause: Cause): CommandMetadata => ({
+  command_id: 'c0ffee00-0000-4000-8000-000000000001',
+  now: '2026-11-21T10:00:00.000Z',
+  actor: cause === 'user' ? { type: 'user', id: 'alice' } : { type: 'system', id: 'health-monitor' },
+});
+
+const descriptor = {
+  connection_id: ID,
+  organization_id: 'org-1',
+  kind: 'prometheus',
+  type: 'observability',
+  sub_type: 'monitoring',
+  name: 'prom',
+  fingerprint: 'fp-1',
+  identity: { url: 'http://prom:9090' },
+  metadata: {},
+  credential_id: null,
+};
+
+const passed = { ok: true, checked_at: '2026-11-21T10:00:00.000Z', latency_ms: 3, check: 'GET /-/ready' };
+
+/** The history that puts a connection in `status`; `disconnectedBy` says who disconnected it. */
+const historyFor = (status: Status, disconnectedBy: Cause = 'system'): ConnectionEvent[] => {
+  const discovered: ConnectionEvent = { type: 'ConnectionDiscovered', data: { ...descriptor, source: 'test' } };
+  if (status === 'discovered') return [discovered];
+  const change = (from: Status, to: Status, cause: Cause = 'user'): ConnectionEvent => ({
+    type: 'StatusChanged',
+    data: { connection_id: ID, organization_id: 'org-1', kind: 'prometheus', name: 'prom', from, to, cause, actor: 'x', reason: '' },
+  });
+  return [discovered, change('discovered', status, status === 'disconnected' ? disconnectedBy : 'user')];
+};
+
+const request = (to: Status, cause: Cause, extra: Partial<Extract<ConnectionCommand, { type: 'RequestTransition' }>['data']> = {}): ConnectionCommand => ({
+  type: 'RequestTransition',
+  data: { to, reason: 'test', probe: passed, ...extra },
+  metadata: meta(cause),
+});
+
+describe('the transition table of DESIGN 6.2', () => {
+  const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
+
+  it('has 64 (from, to) pairs, every one of them in the design table', () => {
+    expect(pairs).toHaveLength(64);
+    expect(table.size).toBe(64);
+    for (const [from, to] of pairs) expect(table.has(`${from}->${to}`)).toBe(true);
+  });
+
+  for (const cause of ['user', 'system'] as const) {
+    describe(`cause ${cause}`, () => {
+      it.each(pairs)(`%s -> %s`, (from, to) => {
+        const cell = table.get(`${from}->${to}`)!;
+        // The notes' conditions hold here; the next tests check them failing.
+        const allowed = cause === 'user' ? cell.user : cell.system;
+        const history = historyFor(from, 'system');
+        const command = request(to, cause, { auto_connect: true });
+        const expectedAllowed = STATUSES.filter((target) => {
+          const c = table.get(`${from}->${target}`)!;
+          return cause === 'user' ? c.user : c.system;
+        });
+
+        if (allowed) {
+          const events = given(history).when(command).events();
+          const changes = events.filter((e) => e.type === 'StatusChanged');
+          expect(changes).toEqual([
+            {
+              type: 'StatusChanged',
+              data: expect.objectContaining({ connection_id: ID, from, to, cause, actor: meta(cause).actor.id, reason: 'test' }),
+            },
+          ]);
+          expect(events.map((e) => e.type)).toEqual(to === 'deleted' ? ['StatusChanged', 'ConnectionDeleted'] : ['StatusChanged']);
+        } else {
+          given(history)
+            .when(command)
+            .thenThrows({ code: 'invalid_transition', details: { from, to, cause, allowed: expectedAllowed } });
+        }
+        expect(allowedTransitions(from, cause, { auto_connect: true, disconnected_by: 'system' })).toEqual(expectedAllowed);
+      });
+    });
+  }
+
+  it('deleted accepts nothing, from anyone', () => {
+    for (const cause of ['user', 'system'] as const) {
+      expect(allowedTransitions('deleted', cause, { auto_connect: true, disconnected_by: 'system' })).toEqual([]);
+      for (const to of STATUSES) {
+        given(historyFor('deleted')).when(request(to, cause)).thenThrows({ code: 'invalid_transition', details: { allowed: [] } });
+      }
+    }
+  });
+});
+
+describe('the cause rules', () => {
+  it('note 1: the system connects a registered connection only when its kind auto-connects', () => {
+    given(historyFor('registered'))
+      .when(request('connected', 'system', { auto_connect: false }))
+      .thenThrows({ code: 'invalid_transition', details: { allowed: ['not found'] } });
+    expect(given(historyFor('registered')).when(request('connected', 'system', { auto_connect: true })).events()).toHaveLength(1);
+  });
+
+  it('note 2: the system never undoes a disconnect a person made', () => {
+    given(historyFor('disconnected', 'user'))
+      .when(request('connected', 'system'))
+      .thenThrows({ code: 'invalid_transition', details: { from: 'disconnected', allowed: [] } });
+    given(historyFor('disconnected', 'system'))
+      .when(request('connected', 'system'))
+      .then([
+        {
+          type: 'StatusChanged',
+          data: {
+            connection_id: ID,
+            organization_id: 'org-1',
+            kind: 'prometheus',
+            name: 'prom',
+            from: 'disconnected',
+            to: 'connected',
+            cause: 'system',
+            actor: 'health-monitor',
+            reason: 'test',
+            probe: passed,
+          },
+        },
+      ]);
+    // A person may reconnect either way.
+    expect(given(historyFor('disconnected', 'user')).when(request('connected', 'user')).events()).toHaveLength(1);
+  });
+
+  it('a disconnect made by a person is not managed by the health monitor; one made by the system is', () => {
+    expect(isManaged('disconnected', { disconnected_by: 'user' })).toBe(false);
+    expect(isManaged('disconnected', { disconnected_by: 'system' })).toBe(true);
+    expect(isManaged('maintenance')).toBe(false);
+    expect(isManaged('ignored')).toBe(false);
+    expect(STATUSES.filter((s) => isManaged(s))).toEqual(['discovered', 'registered', 'connected', 'not found']);
+  });
+
+  it('a person entering registered or connected needs a passed connectivity test, unless skipped', () => {
+    expect(needsConnectivityTest('connected', 'user')).toBe(true);
+    expect(needsConnectivityTest('connected', 'system')).toBe(false);
+    const failed = { ...passed, ok: false, error: 'connection refused' };
+    given(historyFor('discovered'))
+      .when(request('registered', 'user', { probe: failed }))
+      .thenThrows({ code: 'connectivity_failed', details: { probe: failed } });
+    given(historyFor('discovered')).when(request('registered', 'user', { probe: undefined })).thenThrows({ code: 'connectivity_failed' });
+    expect(
+      given(historyFor('discovered')).when(request('registered', 'user', { probe: undefined, skip_connectivity_test: true })).events(),
+    ).toHaveLength(1);
+  });
+});
+
+export { descriptor, historyFor, meta, passed, ID };
+export type { Connection };

@@ -1,0 +1,105 @@
+import type { EnvironmentDescriptor, EnvironmentStatus, WorkspaceDescriptor } from './environment-events';
+import type { Caller, ConnectionView } from './registry-api';
+import { SUBJECTS } from './subjects';
+
+export interface EnvironmentView extends EnvironmentDescriptor {
+  status: EnvironmentStatus;
+  connection_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkspaceView extends WorkspaceDescriptor {
+  environment_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ListQuery {
+  caller: Caller;
+  page?: number;
+  pagesize?: number;
+  search?: string;
+  order?: string;
+}
+
+export interface CreateEnvironmentRequest {
+  caller: Caller;
+  name: string;
+  description?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+}
+
+export interface UpdateEnvironmentRequest {
+  caller: Caller;
+  environment_id: string;
+  name?: string;
+  description?: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  status?: EnvironmentStatus;
+}
+
+export interface EnvironmentRef {
+  caller: Caller;
+  environment_id: string;
+}
+
+export interface AssignmentRequest extends EnvironmentRef {
+  connection_id: string;
+}
+
+export interface EnvironmentConnectionsQuery extends ListQuery {
+  environment_id: string;
+  filter?: { assigned?: boolean };
+}
+
+export interface CreateWorkspaceRequest {
+  caller: Caller;
+  name: string;
+  description?: string;
+}
+
+export interface UpdateWorkspaceRequest {
+  caller: Caller;
+  workspace_id: string;
+  name?: string;
+  description?: string;
+}
+
+export interface WorkspaceRef {
+  caller: Caller;
+  workspace_id: string;
+}
+
+export interface LinkRequest extends WorkspaceRef {
+  environment_id: string;
+}
+
+type Paged<K extends string, T> = { [P in K]: T[] } & { page: number; page_size: number; total_count: number };
+
+const E = SUBJECTS.environment;
+
+export type EnvironmentApi = {
+  [E.createEnvironment]: { request: CreateEnvironmentRequest; reply: EnvironmentView };
+  [E.updateEnvironment]: { request: UpdateEnvironmentRequest; reply: EnvironmentView };
+  [E.deleteEnvironment]: { request: EnvironmentRef; reply: { environment_id: string } };
+  [E.assignConnection]: { request: AssignmentRequest; reply: EnvironmentView };
+  [E.unassignConnection]: { request: AssignmentRequest; reply: EnvironmentView };
+  [E.createWorkspace]: { request: CreateWorkspaceRequest; reply: WorkspaceView };
+  [E.updateWorkspace]: { request: UpdateWorkspaceRequest; reply: WorkspaceView };
+  [E.deleteWorkspace]: { request: WorkspaceRef; reply: { workspace_id: string } };
+  [E.linkEnvironment]: { request: LinkRequest; reply: WorkspaceView };
+  [E.unlinkEnvironment]: { request: LinkRequest; reply: WorkspaceView };
+  [E.listEnvironments]: { request: ListQuery; reply: Paged<'environments', EnvironmentView> };
+  [E.getEnvironment]: { request: EnvironmentRef; reply: EnvironmentView };
+  [E.environmentConnections]: {
+    request: EnvironmentConnectionsQuery;
+    reply: Paged<'connections', ConnectionView & { assigned: boolean }>;
+  };
+  [E.listWorkspaces]: { request: ListQuery; reply: Paged<'workspaces', WorkspaceView> };
+  [E.getWorkspace]: { request: WorkspaceRef; reply: WorkspaceView };
+  [E.workspaceEnvironments]: { request: WorkspaceRef & ListQuery; reply: Paged<'environments', EnvironmentView> };
+  [E.workspaceConnections]: { request: WorkspaceRef & ListQuery; reply: Paged<'connections', ConnectionView> };
+};

@@ -1,0 +1,60 @@
+import type { DomainEvent } from './metadata';
+
+export const ENVIRONMENT_STATUSES = ['active', 'archived'] as const;
+export type EnvironmentStatus = (typeof ENVIRONMENT_STATUSES)[number];
+
+export interface EnvironmentDescriptor {
+  environment_id: string;
+  organization_id: string;
+  name: string;
+  description: string;
+  owner: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+}
+
+type EnvironmentRef = { environment_id: string; organization_id: string };
+
+export type EnvironmentCreated = DomainEvent<'EnvironmentCreated', EnvironmentDescriptor>;
+export type EnvironmentUpdated = DomainEvent<
+  'EnvironmentUpdated',
+  EnvironmentRef & { changes: Partial<Pick<EnvironmentDescriptor, 'name' | 'description' | 'tags' | 'metadata'>> }
+>;
+export type EnvironmentArchived = DomainEvent<'EnvironmentArchived', EnvironmentRef>;
+export type EnvironmentRestored = DomainEvent<'EnvironmentRestored', EnvironmentRef>;
+export type EnvironmentDeleted = DomainEvent<'EnvironmentDeleted', EnvironmentRef>;
+export type ConnectionAssigned = DomainEvent<'ConnectionAssigned', EnvironmentRef & { connection_id: string }>;
+export type ConnectionUnassigned = DomainEvent<
+  'ConnectionUnassigned',
+  EnvironmentRef & { connection_id: string; reason: 'removed' | 'connection_deleted' }
+>;
+
+export type EnvironmentEvent =
+  | EnvironmentCreated
+  | EnvironmentUpdated
+  | EnvironmentArchived
+  | EnvironmentRestored
+  | EnvironmentDeleted
+  | ConnectionAssigned
+  | ConnectionUnassigned;
+
+export interface WorkspaceDescriptor {
+  workspace_id: string;
+  organization_id: string;
+  name: string;
+  description: string;
+  owner: string;
+}
+
+type WorkspaceRef = { workspace_id: string; organization_id: string };
+
+export type WorkspaceCreated = DomainEvent<'WorkspaceCreated', WorkspaceDescriptor>;
+export type WorkspaceUpdated = DomainEvent<
+  'WorkspaceUpdated',
+  WorkspaceRef & { changes: Partial<Pick<WorkspaceDescriptor, 'name' | 'description'>> }
+>;
+export type WorkspaceDeleted = DomainEvent<'WorkspaceDeleted', WorkspaceRef>;
+export type EnvironmentLinked = DomainEvent<'EnvironmentLinked', WorkspaceRef & { environment_id: string }>;
+export type EnvironmentUnlinked = DomainEvent<'EnvironmentUnlinked', WorkspaceRef & { environment_id: string }>;
+
+export type WorkspaceEvent = WorkspaceCreated | WorkspaceUpdated | WorkspaceDeleted | EnvironmentLinked | EnvironmentUnlinked;

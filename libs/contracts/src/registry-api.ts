@@ -1,0 +1,171 @@
+import type { ConnectionDescriptor, ProbeResult } from './connection-events';
+import type { CredentialDescriptor } from './credential-events';
+import type { Cause, Status } from './statuses';
+import { SUBJECTS } from './subjects';
+
+/** Who is asking: every command and query carries it; the gateway fills it from the JWT. */
+export interface Caller {
+  organization_id: string;
+  user_id: string;
+  role: 'viewer' | 'operator' | 'admin';
+}
+
+export interface ConnectionView extends Omit<ConnectionDescriptor, 'identity'> {
+  status: Status;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CredentialView extends CredentialDescriptor {
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RegisterConnectionRequest {
+  caller: Caller;
+  kind: string;
+  name: string;
+  metadata?: Record<string, unknown>;
+  credential_id?: string;
+  /** An inline secret: stored as a new credential, never echoed back. */
+  credential_secret?: Record<string, string>;
+  skip_connectivity_test?: boolean;
+}
+
+export interface InitRegistrationRequest {
+  caller: Caller;
+  kind: string;
+}
+
+export interface InitRegistrationReply {
+  /** The tracker id of this registration. */
+  id: string;
+  /** JSON Schemas of the kind's connection and credential forms. */
+  connection: Record<string, unknown>;
+  credential: Record<string, unknown>;
+}
+
+export interface CompleteRegistrationRequest extends RegisterConnectionRequest {
+  id: string;
+}
+
+export interface TransitionRequest {
+  caller: Caller;
+  connection_id: string;
+  status: Status;
+  cause: Cause;
+  reason?: string;
+  skip_connectivity_test?: boolean;
+  probe?: ProbeResult;
+}
+
+export interface UpdateConnectionRequest {
+  caller: Caller;
+  connection_id: string;
+  name?: string;
+  metadata?: Record<string, unknown>;
+  credential_id?: string | null;
+}
+
+export interface ConnectionRef {
+  caller: Caller;
+  connection_id: string;
+}
+
+export interface TestConnectionRequest {
+  caller: Caller;
+  connection_id?: string;
+  kind?: string;
+  metadata?: Record<string, unknown>;
+  credential_id?: string;
+  credential_secret?: Record<string, string>;
+}
+
+export interface ListConnectionsQuery {
+  caller: Caller;
+  page?: number;
+  pagesize?: number;
+  search?: string;
+  name?: string;
+  order?: string;
+  status?: Status[];
+  kind?: string[];
+  type?: string[];
+}
+
+export interface ConnectionPage {
+  connections: ConnectionView[];
+  page: number;
+  page_size: number;
+  total_count: number;
+  status_summary: Partial<Record<Status, number>>;
+}
+
+export interface HistoryEntry {
+  type: string;
+  revision: string;
+  data: unknown;
+  occurred_at: string;
+  actor: string;
+}
+
+export interface ConnectionDefinition {
+  kind: string;
+  type: string;
+  sub_type: string;
+  connection_schema: Record<string, unknown>;
+  credential_schema: Record<string, unknown>;
+  identity: string[];
+  auto_connect: boolean;
+  allowed_transitions: Partial<Record<Status, { user: Status[]; system: Status[] }>>;
+}
+
+export interface CreateCredentialRequest {
+  caller: Caller;
+  name: string;
+  kind: string;
+  secret: Record<string, string>;
+}
+
+export interface UpdateCredentialRequest {
+  caller: Caller;
+  credential_id: string;
+  name?: string;
+  secret?: Record<string, string>;
+}
+
+export interface CredentialRef {
+  caller: Caller;
+  credential_id: string;
+}
+
+export interface PageQuery {
+  caller: Caller;
+  page?: number;
+  pagesize?: number;
+}
+
+const R = SUBJECTS.registry;
+
+/** Request and reply type of every registry subject. */
+export type RegistryApi = {
+  [R.registerConnection]: { request: RegisterConnectionRequest; reply: ConnectionView };
+  [R.initRegistration]: { request: InitRegistrationRequest; reply: InitRegistrationReply };
+  [R.completeRegistration]: { request: CompleteRegistrationRequest; reply: ConnectionView };
+  [R.transition]: { request: TransitionRequest; reply: ConnectionView };
+  [R.updateConnection]: { request: UpdateConnectionRequest; reply: ConnectionView };
+  [R.deleteConnection]: { request: ConnectionRef; reply: { connection_id: string } };
+  [R.testConnection]: { request: TestConnectionRequest; reply: ProbeResult };
+  [R.createCredential]: { request: CreateCredentialRequest; reply: CredentialView };
+  [R.updateCredential]: { request: UpdateCredentialRequest; reply: CredentialView };
+  [R.deleteCredential]: { request: CredentialRef; reply: { credential_id: string } };
+  [R.listConnections]: { request: ListConnectionsQuery; reply: ConnectionPage };
+  [R.getConnection]: { request: ConnectionRef; reply: ConnectionView };
+  [R.connectionHistory]: { request: ConnectionRef; reply: { events: HistoryEntry[] } };
+  [R.listDefinitions]: { request: { caller: Caller }; reply: { definitions: ConnectionDefinition[] } };
+  [R.listCredentials]: {
+    request: PageQuery;
+    reply: { credentials: CredentialView[]; page: number; page_size: number; total_count: number };
+  };
+  [R.getCredential]: { request: CredentialRef; reply: CredentialView };
+};
