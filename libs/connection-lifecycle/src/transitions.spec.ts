@@ -1,8 +1,8 @@
 import { STATUSES, type Cause, type Status } from '@clp/contracts';
 import { deciderSpec } from '@clp/testing';
-import { connectionDecider, type CommandMetadata, type Connection, type ConnectionCommand } from './decider';
+import { connectionDecider } from './decider';
+import { ID, historyFor, meta, passed, request } from './connection.fixtures';
 import { allowedTransitions, isManaged, needsConnectivityTest } from './transitions';
-import type { ConnectionEvent } from '@clp/contracts';
 
 // DESIGN 6.2, copied verbatim: the test reads the specification, not the code's table.
 const DESIGN_TABLE = `
@@ -41,45 +41,6 @@ const parseTable = (text: string): Map<string, Cell> => {
 
 const table = parseTable(DESIGN_TABLE);
 const { given } = deciderSpec(connectionDecider);
-
-const ID = '5b0f3c4e-8d2a-4f51-9a7e-0c1d2e3f4a5b';
-const meta = (cause: Cause): CommandMetadata => ({
-  command_id: 'c0ffee00-0000-4000-8000-000000000001',
-  now: '2026-11-21T10:00:00.000Z',
-  actor: cause === 'user' ? { type: 'user', id: 'alice' } : { type: 'system', id: 'health-monitor' },
-});
-
-const descriptor = {
-  connection_id: ID,
-  organization_id: 'org-1',
-  kind: 'prometheus',
-  type: 'observability',
-  sub_type: 'monitoring',
-  name: 'prom',
-  fingerprint: 'fp-1',
-  identity: { url: 'http://prom:9090' },
-  metadata: {},
-  credential_id: null,
-};
-
-const passed = { ok: true, checked_at: '2026-11-21T10:00:00.000Z', latency_ms: 3, check: 'GET /-/ready' };
-
-/** The history that puts a connection in `status`; `disconnectedBy` says who disconnected it. */
-const historyFor = (status: Status, disconnectedBy: Cause = 'system'): ConnectionEvent[] => {
-  const discovered: ConnectionEvent = { type: 'ConnectionDiscovered', data: { ...descriptor, source: 'test' } };
-  if (status === 'discovered') return [discovered];
-  const change = (from: Status, to: Status, cause: Cause = 'user'): ConnectionEvent => ({
-    type: 'StatusChanged',
-    data: { connection_id: ID, organization_id: 'org-1', kind: 'prometheus', name: 'prom', from, to, cause, actor: 'x', reason: '' },
-  });
-  return [discovered, change('discovered', status, status === 'disconnected' ? disconnectedBy : 'user')];
-};
-
-const request = (to: Status, cause: Cause, extra: Partial<Extract<ConnectionCommand, { type: 'RequestTransition' }>['data']> = {}): ConnectionCommand => ({
-  type: 'RequestTransition',
-  data: { to, reason: 'test', probe: passed, ...extra },
-  metadata: meta(cause),
-});
 
 describe('the transition table of DESIGN 6.2', () => {
   const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
@@ -189,6 +150,3 @@ describe('the cause rules', () => {
     ).toHaveLength(1);
   });
 });
-
-export { descriptor, historyFor, meta, passed, ID };
-export type { Connection };

@@ -1,0 +1,4 @@
+export * from './port';
+export * from './commit';
+export * from './jetstream/jetstream-event-store';
+export * from './eventstoredb/eventstoredb-event-store';
