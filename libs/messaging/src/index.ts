@@ -1,1 +1,6 @@
+export * from './connection';
 export * from './streams';
+export * from './trace-headers';
+export * from './requester';
+export * from './durable-consumer';
+export * from './nest-replies';

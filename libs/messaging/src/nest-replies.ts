@@ -1,0 +1,68 @@
+import {
+  Catch,
+  Logger,
+  ValidationPipe,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type RpcExceptionFilter,
+} from '@nestjs/common';
+import { Transport, type NatsOptions } from '@nestjs/microservices';
+import type { ValidationError } from 'class-validator';
+import { map, of, type Observable } from 'rxjs';
+import { ReplyError, errorReply, isErrorReply, type ErrorReply, type FieldError, type Reply } from '@clp/contracts';
+import { natsConnectionOptions, type NatsSettings } from './connection';
+
+/** Options for `NestFactory.createMicroservice`: the NATS transport in the service's queue group. */
+export const natsMicroserviceOptions = (settings: NatsSettings, queue: string): NatsOptions => ({
+  transport: Transport.NATS,
+  options: { ...natsConnectionOptions(settings), queue },
+});
+
+/** Wraps a handler's return value as `{ result }`; a returned error reply passes as it is. */
+export class ReplyInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<Reply<unknown>> {
+    return next.handle().pipe(map((value: unknown) => (isErrorReply(value) ? value : { result: value })));
+  }
+}
+
+/**
+ * Turns what a handler throws into a typed error reply. A `ReplyError` says what went wrong;
+ * anything else is logged and answered as `unavailable` without its message.
+ */
+@Catch()
+export class ReplyExceptionFilter implements RpcExceptionFilter<unknown> {
+  private readonly logger = new Logger('Replies');
+
+  catch(exception: unknown): Observable<ErrorReply> {
+    if (exception instanceof ReplyError) return of(exception.toReply());
+    this.logger.error(`unhandled ${(exception as Error)?.name ?? 'error'}`, (exception as Error)?.stack);
+    return of(errorReply('unavailable', 'the service failed to handle the request'));
+  }
+}
+
+/** Flattens class-validator's tree into `a.b.c: reasons`, the fields named in `validation_failed`. */
+export const fieldErrors = (errors: ValidationError[], parent = ''): FieldError[] =>
+  errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, reasons: Object.values(error.constraints) }] : [];
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+
+export const validationFailed = (fields: FieldError[]): ReplyError =>
+  new ReplyError(
+    'validation_failed',
+    `invalid request: ${fields.map((f) => `${f.field} (${f.reasons.join('; ')})`).join(', ')}`,
+    { fields },
+  );
+
+/** Validates every message against its DTO: unknown fields are refused, not dropped. */
+export const replyValidationPipe = (): ValidationPipe =>
+  new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
+  });

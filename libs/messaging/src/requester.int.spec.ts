@@ -1,0 +1,120 @@
+import 'reflect-metadata';
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { NatsConnection } from 'nats';
+import { ReplyError } from '@clp/contracts';
+import { startNats, type TestServer } from '@clp/testing';
+import { connectNats } from './connection';
+import { natsMicroserviceOptions, ReplyExceptionFilter, ReplyInterceptor, replyValidationPipe } from './nest-replies';
+import { Requester } from './requester';
+
+class EchoRequest {
+  @IsString()
+  @MaxLength(10)
+  name!: string;
+
+  @IsOptional()
+  @IsInt()
+  count?: number;
+}
+
+let release: () => void = () => undefined;
+const gate = new Promise<void>((resolve) => (release = resolve));
+
+@Controller()
+class TestController {
+  @MessagePattern('test.cmd.echo')
+  echo(@Payload() request: EchoRequest, @Ctx() ctx: NatsContext) {
+    const h = ctx.getHeaders();
+    return { name: request.name, correlation_id: h?.get('Correlation-Id'), traceparent: h?.get('traceparent') };
+  }
+
+  @MessagePattern('test.cmd.missing')
+  missing() {
+    throw new ReplyError('not_found', 'no such thing', { id: 'x' });
+  }
+
+  @MessagePattern('test.cmd.crash')
+  crash() {
+    throw new Error('password=hunter2 in an internal message');
+  }
+
+  @MessagePattern('test.cmd.slow')
+  async slow() {
+    await gate;
+    return { late: true };
+  }
+}
+
+@Module({ controllers: [TestController] })
+class TestModule {}
+
+describe('typed request/reply to a NestJS service over a real nats-server', () => {
+  let server: TestServer;
+  let app: INestMicroservice;
+  let nc: NatsConnection;
+  let requester: Requester;
+
+  beforeAll(async () => {
+    server = await startNats();
+    app = await NestFactory.createMicroservice(TestModule, { ...natsMicroserviceOptions({ servers: server.url, name: 'test' }, 'test'), logger: false });
+    app.useGlobalPipes(replyValidationPipe());
+    app.useGlobalInterceptors(new ReplyInterceptor());
+    app.useGlobalFilters(new ReplyExceptionFilter());
+    await app.listen();
+    nc = await connectNats({ servers: server.url, name: 'client' });
+    requester = new Requester(nc, { timeoutMs: 2000 });
+  });
+
+  afterAll(async () => {
+    release();
+    await nc.close();
+    await app.close();
+    await server.stop();
+  });
+
+  it('replies with the result, carrying the correlation id and the trace context in headers', async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const active = trace.setSpanContext(context.active(), { traceId, spanId: 'b7ad6b7169203331', traceFlags: 1 });
+    const reply = await context.with(active, () => requester.send('test.cmd.echo', { name: 'ada' }, { correlation_id: 'corr-1' }));
+    expect(reply).toEqual({
+      result: { name: 'ada', correlation_id: 'corr-1', traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+  });
+
+  it('refuses bad input with validation_failed naming each field, and never echoes the values', async () => {
+    const reply = await requester.send('test.cmd.echo', { name: 'far-too-long-name', count: 'x', extra: 'secret-value' });
+    expect(reply).toMatchObject({ error: { code: 'validation_failed' } });
+    const fields = (reply as { error: { details: { fields: Array<{ field: string }> } } }).error.details.fields.map((f) => f.field);
+    expect(fields.sort()).toEqual(['count', 'extra', 'name']);
+    expect(JSON.stringify(reply)).not.toContain('secret-value');
+  });
+
+  it('passes a typed error through', async () => {
+    expect(await requester.send('test.cmd.missing', {})).toEqual({ error: { code: 'not_found', message: 'no such thing', details: { id: 'x' } } });
+  });
+
+  it('answers an unexpected failure as unavailable, without its message', async () => {
+    const reply = await requester.send('test.cmd.crash', {});
+    expect(reply).toMatchObject({ error: { code: 'unavailable' } });
+    expect(JSON.stringify(reply)).not.toContain('hunter2');
+  });
+
+  it('is unavailable when nobody serves the subject', async () => {
+    expect(await requester.send('test.cmd.nobody', {})).toMatchObject({ error: { code: 'unavailable', message: 'no service answers test.cmd.nobody' } });
+  });
+
+  it('is unavailable, not a hang, when the service does not answer in time', async () => {
+    const started = Date.now();
+    const reply = await requester.send('test.cmd.slow', {}, { timeoutMs: 300 });
+    expect(reply).toMatchObject({ error: { code: 'unavailable', details: { timeout_ms: 300 } } });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
