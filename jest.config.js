@@ -12,4 +12,5 @@ const projects = ['apps', 'libs'].flatMap((dir) =>
     : [],
 );
 
-module.exports = { projects };
+// Integration tests start real servers and restart them: give them room.
+module.exports = { projects, testTimeout: 30_000 };

@@ -33,7 +33,7 @@ describe('durable JetStream consumer on a real nats-server', () => {
   };
 
   const publish = async (subject: string, from: number, to: number) => {
-    for (let n = from; n < to; n++) await js.publish(subject, codec.encode({ n }), { msgID: `${subject}-${n}` });
+    for (let n = from; n < to; n++) await js.publish(subject, codec.encode({ n }), { msgID: `${subject}-${n}`, timeout: 1000 });
   };
 
   it('acks only after the handler succeeded: a failed message comes back and is handled once', async () => {

@@ -105,13 +105,19 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
     while (!stopped) {
       try {
         const consumer = await nc.jetstream().consumers.get(options.stream, options.durable);
-        const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 16) });
+        // Short pull expiry: after a server restart the pull is renewed within seconds.
+        const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 16), expires: 5000 });
         current = messages;
         if (stopped) await messages.close();
-        for await (const message of messages) {
-          const task = handleOne(message).finally(() => inFlight.delete(task));
-          inFlight.add(task);
-          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+        try {
+          for await (const message of messages) {
+            const task = handleOne(message).finally(() => inFlight.delete(task));
+            inFlight.add(task);
+            if (inFlight.size >= concurrency) await Promise.race(inFlight);
+          }
+        } finally {
+          // An iterator that ended with an error still runs its heartbeat timer until closed.
+          await messages.close();
         }
       } catch (error) {
         if (stopped) break;
@@ -121,7 +127,6 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
     }
   };
   const loop = run();
-
   return {
     stop: async () => {
       stopped = true;
