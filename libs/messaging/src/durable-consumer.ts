@@ -108,7 +108,7 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
         // Short pull expiry: after a server restart the pull is renewed within seconds.
         const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 16), expires: 5000 });
         current = messages;
-        if (stopped) await messages.close();
+        if (stopped) void messages.close();
         try {
           for await (const message of messages) {
             const task = handleOne(message).finally(() => inFlight.delete(task));
@@ -117,7 +117,8 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
           }
         } finally {
           // An iterator that ended with an error still runs its heartbeat timer until closed.
-          await messages.close();
+          // (Not awaited: nats.js resolves close() only for an iterator that is still read.)
+          void messages.close();
         }
       } catch (error) {
         if (stopped) break;
@@ -130,7 +131,7 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
   return {
     stop: async () => {
       stopped = true;
-      await current?.close();
+      void current?.close();
       await loop;
       await Promise.all(inFlight);
     },

@@ -92,7 +92,7 @@ describe('typed request/reply to a NestJS service over a real nats-server', () =
   it('refuses bad input with validation_failed naming each field, and never echoes the values', async () => {
     const reply = await requester.send('test.cmd.echo', { name: 'far-too-long-name', count: 'x', extra: 'secret-value' });
     expect(reply).toMatchObject({ error: { code: 'validation_failed' } });
-    const fields = (reply as { error: { details: { fields: Array<{ field: string }> } } }).error.details.fields.map((f) => f.field);
+    const fields = (reply as unknown as { error: { details: { fields: Array<{ field: string }> } } }).error.details.fields.map((f) => f.field);
     expect(fields.sort()).toEqual(['count', 'extra', 'name']);
     expect(JSON.stringify(reply)).not.toContain('secret-value');
   });

@@ -1,0 +1,140 @@
+import { Logger } from '@nestjs/common';
+import { headers as natsHeaders, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
+import { HEADERS, type IntegrationEvent, type StreamSpec } from '@clp/contracts';
+import { ensureStream } from '@clp/messaging';
+import type { CheckpointStore } from './checkpoint-store';
+import type { AllFilter, AllSubscription, EventStore, RecordedEvent } from './port';
+
+export interface RelayOptions {
+  /** Names the relay's checkpoint: one per source store and target stream. */
+  name: string;
+  store: EventStore;
+  nc: NatsConnection;
+  checkpoints: CheckpointStore;
+  /** The integration stream, created if missing. */
+  target: StreamSpec;
+  /** The subject an event is published on; `undefined` keeps it off the bus. */
+  subjectFor(event: RecordedEvent): string | undefined;
+  filter?: AllFilter;
+  /** Events published concurrently before the checkpoint is saved. */
+  batchSize?: number;
+  publishAttempts?: number;
+  logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
+}
+
+const IDLE = Symbol('idle');
+
+/**
+ * Publishes every stored event to the integration stream (DESIGN 4). Storing first and relaying
+ * from the store makes "stored but never published" impossible; the checkpoint, saved after each
+ * acknowledged batch, and `Nats-Msg-Id` = event id make a re-delivery after a crash harmless.
+ */
+export class Relay {
+  /** Events this instance published that the stream had not seen. */
+  published = 0;
+  /** Events this instance published that the stream dropped as already stored. */
+  duplicates = 0;
+  private stopped = false;
+  private subscription?: AllSubscription;
+  private loop?: Promise<void>;
+  private readonly js: JetStreamClient;
+  private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
+
+  constructor(private readonly options: RelayOptions) {
+    this.js = options.nc.jetstream();
+    this.logger = options.logger ?? new Logger(`relay:${options.name}`);
+  }
+
+  async start(): Promise<void> {
+    await ensureStream(await this.options.nc.jetstreamManager(), this.options.target);
+    this.loop = this.run();
+  }
+
+  /** Stops after publishing, and checkpointing, what it has already received. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.stop();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.relayFrom(await this.options.checkpoints.load(this.options.name));
+      } catch (error) {
+        if (this.stopped) break;
+        this.logger.error(`relay ${this.options.name} failed, resuming from its checkpoint: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async relayFrom(checkpoint: string | undefined): Promise<void> {
+    const subscription = this.options.store.subscribeToAll({ fromCheckpoint: checkpoint, filter: this.options.filter });
+    this.subscription = subscription;
+    if (this.stopped) await subscription.stop();
+    const events = subscription[Symbol.asyncIterator]();
+    const batchSize = this.options.batchSize ?? 256;
+    let batch: RecordedEvent[] = [];
+    let next = events.next();
+    for (;;) {
+      // Publish a partial batch as soon as no further event is ready: batching must not delay.
+      const item = batch.length === 0 ? await next : await Promise.race([next, new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE))]);
+      if (item === IDLE) {
+        await this.flush(batch);
+        batch = [];
+        continue;
+      }
+      if (item.done) break;
+      batch.push(item.value);
+      next = events.next();
+      if (batch.length >= batchSize) {
+        await this.flush(batch);
+        batch = [];
+      }
+    }
+    await this.flush(batch);
+  }
+
+  private async flush(batch: RecordedEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    // Publishes from one connection reach the server in the order sent, so the stream keeps the store's order.
+    const acks = await Promise.all(batch.map((event) => this.publish(event)));
+    for (const ack of acks) {
+      if (!ack) continue;
+      if (ack.duplicate) this.duplicates++;
+      else this.published++;
+    }
+    await this.options.checkpoints.save(this.options.name, batch[batch.length - 1].position);
+  }
+
+  private async publish(event: RecordedEvent): Promise<PubAck | undefined> {
+    const subject = this.options.subjectFor(event);
+    if (!subject) return undefined;
+    const message: IntegrationEvent = {
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      stream: event.stream,
+      revision: event.revision.toString(),
+    };
+    const h = natsHeaders();
+    h.set(HEADERS.eventType, event.type);
+    h.set(HEADERS.stream, event.stream);
+    h.set(HEADERS.revision, message.revision);
+    h.set(HEADERS.sourcePosition, event.position);
+    h.set(HEADERS.correlationId, event.metadata.correlation_id);
+    if (event.metadata.causation_id) h.set(HEADERS.causationId, event.metadata.causation_id);
+    if (event.metadata.traceparent) h.set(HEADERS.traceparent, event.metadata.traceparent);
+    const payload = new TextEncoder().encode(JSON.stringify(message));
+    const attempts = this.options.publishAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.js.publish(subject, payload, { msgID: event.metadata.event_id, headers: h });
+      } catch (error) {
+        if (this.stopped || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+}
