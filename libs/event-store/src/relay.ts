@@ -76,7 +76,14 @@ export class Relay {
     const events = subscription[Symbol.asyncIterator]();
     const batchSize = this.options.batchSize ?? 256;
     let batch: RecordedEvent[] = [];
-    let next = events.next();
+    // The next event is requested while a batch is being published; if the subscription fails
+    // meanwhile, the failure surfaces when `next` is awaited, not as an unhandled rejection.
+    const request = () => {
+      const promise = events.next();
+      promise.catch(() => undefined);
+      return promise;
+    };
+    let next = request();
     for (;;) {
       // Publish a partial batch as soon as no further event is ready: batching must not delay.
       const item = batch.length === 0 ? await next : await Promise.race([next, new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE))]);
@@ -87,7 +94,7 @@ export class Relay {
       }
       if (item.done) break;
       batch.push(item.value);
-      next = events.next();
+      next = request();
       if (batch.length >= batchSize) {
         await this.flush(batch);
         batch = [];

@@ -36,7 +36,9 @@ export class ReplyExceptionFilter implements RpcExceptionFilter<unknown> {
 
   catch(exception: unknown): Observable<ErrorReply> {
     if (exception instanceof ReplyError) return of(exception.toReply());
-    this.logger.error(`unhandled ${(exception as Error)?.name ?? 'error'}`, (exception as Error)?.stack);
+    // The stack without its first line: an error's message may quote input, secrets included.
+    const frames = (exception as Error)?.stack?.split('\n').slice(1).join('\n');
+    this.logger.error(`unhandled ${(exception as Error)?.name ?? 'error'} while handling a request`, frames);
     return of(errorReply('unavailable', 'the service failed to handle the request'));
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { Controller, Logger, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -101,10 +101,14 @@ describe('typed request/reply to a NestJS service over a real nats-server', () =
     expect(await requester.send('test.cmd.missing', {})).toEqual({ error: { code: 'not_found', message: 'no such thing', details: { id: 'x' } } });
   });
 
-  it('answers an unexpected failure as unavailable, without its message', async () => {
+  it('answers an unexpected failure as unavailable, without its message in the reply or the log', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const reply = await requester.send('test.cmd.crash', {});
     expect(reply).toMatchObject({ error: { code: 'unavailable' } });
     expect(JSON.stringify(reply)).not.toContain('hunter2');
+    expect(logged).toHaveBeenCalledWith('unhandled Error while handling a request', expect.stringContaining('requester.int.spec.ts'));
+    expect(JSON.stringify(logged.mock.calls)).not.toContain('hunter2');
+    logged.mockRestore();
   });
 
   it('is unavailable when nobody serves the subject', async () => {
