@@ -8,7 +8,7 @@ import {
   type IntegrationEvent,
 } from '@clp/contracts';
 import { startNats, waitFor, type TestServer } from '@clp/testing';
-import { NatsKvCheckpointStore } from './checkpoint-store';
+import { NatsKvCheckpointStore, type CheckpointStore } from './checkpoint-store';
 import { toEnvelopes } from './commit';
 import { JetStreamEventStore } from './jetstream/jetstream-event-store';
 import { Relay } from './relay';
@@ -33,12 +33,12 @@ describe('relay from the event store to the integration stream, on a real nats-s
     await server.stop();
   });
 
-  const newRelay = () =>
+  const newRelay = (name = 'registry-connections', checkpointStore: CheckpointStore = checkpoints) =>
     new Relay({
-      name: 'registry-connections',
+      name,
       store,
       nc,
-      checkpoints,
+      checkpoints: checkpointStore,
       target: INTEGRATION_STREAMS.connections,
       filter: { streamPrefixes: ['connection-'] },
       subjectFor: (event) => connectionEventSubject((event.data as { kind: string }).kind, event.type),
@@ -114,6 +114,25 @@ describe('relay from the event store to the integration stream, on a real nats-s
     const ids = relayed.map((e) => e.metadata.event_id);
     expect(new Set(ids).size).toBe(1100);
     expect(ids).toEqual(written);
+  });
+
+  it('after a crash between publishing and checkpointing, re-publishes nothing twice', async () => {
+    const before = await messageCount();
+    // A relay whose checkpoint writes are lost: as if it crashed after each publish, before the save.
+    const lagging = newRelay('crashing', { load: (name) => checkpoints.load(name), save: async () => undefined });
+    await checkpoints.save('crashing', (await checkpoints.load('registry-connections'))!);
+    await lagging.start();
+    const written: string[] = [];
+    for (let i = 0; i < 20; i++) written.push(...(await writeConnection('istio')));
+    await waitFor(async () => (await messageCount()) === before + 40, { message: '40 relayed' });
+    await lagging.stop();
+
+    const recovered = newRelay('crashing');
+    await recovered.start();
+    await waitFor(() => recovered.duplicates === 40, { message: 'the 40 re-published' });
+    await recovered.stop();
+    expect(recovered.published).toBe(0);
+    expect(await messageCount()).toBe(before + 40);
   });
 
   it('keeps each stream in order, with revisions, on subjects that filter without decoding', async () => {
