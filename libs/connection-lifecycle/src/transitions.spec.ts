@@ -1,4 +1,4 @@
-import { STATUSES, type Cause, type Status } from '@clp/contracts';
+import { STATUSES } from '@clp/contracts';
 import { deciderSpec } from '@clp/testing';
 import { connectionDecider } from './decider';
 import { ID, historyFor, meta, passed, request } from './connection.fixtures';
