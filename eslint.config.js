@@ -2,7 +2,9 @@
 // neither imports infrastructure; only specs may use the testing library.
 const nx = require('@nx/eslint-plugin');
 
-const INFRASTRUCTURE = ['nats', 'ioredis', '@nestjs/*', '@eventstore/*', '@opentelemetry/*', 'node:*', 'fs', 'net', 'child_process'];
+// Pure hashing (node:crypto) is allowed; I/O modules are not.
+const IO = ['fs', 'net', 'http', 'https', 'child_process', 'dgram', 'dns', 'tls'];
+const INFRASTRUCTURE = ['nats', 'ioredis', '@nestjs/*', '@eventstore/*', '@opentelemetry/*', ...IO, ...IO.map((m) => `node:${m}`)];
 
 const constraints = (testing) => [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: INFRASTRUCTURE },

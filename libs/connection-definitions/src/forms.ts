@@ -1,0 +1,35 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FieldError } from '@clp/contracts';
+import { KIND_DEFINITIONS, type KindDefinition } from './definitions';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv);
+
+const compiled = new Map<string, { connection: ValidateFunction; credential: ValidateFunction }>(
+  KIND_DEFINITIONS.map((d) => [d.kind, { connection: ajv.compile(d.connection_schema), credential: ajv.compile(d.credential_schema) }]),
+);
+
+// Field names and reasons only: a form's values may be secrets, and errors are shown to people.
+const toFieldErrors = (prefix: string, errors: ErrorObject[] | null | undefined): FieldError[] => {
+  const byField = new Map<string, string[]>();
+  for (const error of errors ?? []) {
+    const missing = error.keyword === 'required' ? `/${(error.params as { missingProperty: string }).missingProperty}` : '';
+    const path = `${error.instancePath}${missing}`.replace(/^\//, '').replace(/\//g, '.');
+    const field = path ? `${prefix}.${path}` : prefix;
+    byField.set(field, [...(byField.get(field) ?? []), error.message ?? error.keyword]);
+  }
+  return [...byField].map(([field, reasons]) => ({ field, reasons }));
+};
+
+/** The connection form's problems (empty when valid), named `metadata.<field>`. */
+export const connectionFormErrors = (definition: KindDefinition, metadata: unknown): FieldError[] => {
+  const validate = compiled.get(definition.kind)!.connection;
+  return validate(metadata) ? [] : toFieldErrors('metadata', validate.errors);
+};
+
+/** The credential form's problems (empty when valid), named `credential.<field>`. */
+export const credentialFormErrors = (definition: KindDefinition, secret: unknown): FieldError[] => {
+  const validate = compiled.get(definition.kind)!.credential;
+  return validate(secret) ? [] : toFieldErrors('credential', validate.errors);
+};

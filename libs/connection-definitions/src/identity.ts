@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { KindDefinition } from './definitions';
+
+/**
+ * One spelling per address: lower-case scheme and host, no default port, no credentials, no
+ * trailing slash, no query or fragment. `HTTP://Prom:80/` and `http://prom` are one resource.
+ */
+export const normalizeUrl = (value: string): string => {
+  const parsed = new URL(value);
+  parsed.username = '';
+  parsed.password = '';
+  parsed.search = '';
+  parsed.hash = '';
+  const path = parsed.pathname.replace(/\/+$/, '');
+  return `${parsed.protocol}//${parsed.host}${path}`;
+};
+
+const looksLikeUrl = (value: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+
+/** The normalized identity fields of a resource of this kind; absent fields are empty. */
+export const identityOf = (definition: KindDefinition, metadata: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(
+    definition.identity.map((field) => {
+      const raw = metadata[field];
+      const value = typeof raw === 'string' ? raw.trim() : raw === undefined || raw === null ? '' : String(raw);
+      return [field, looksLikeUrl(value) ? normalizeUrl(value) : value];
+    }),
+  );
+
+/** Hash of (organization, kind, identity) (DESIGN 6.3): two organizations get two connections. */
+export const fingerprintOf = (organizationId: string, kind: string, identity: Record<string, string>): string =>
+  createHash('sha256')
+    .update(JSON.stringify([organizationId, kind, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b))]))
+    .digest('hex');
