@@ -1,14 +1,22 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '@clp/contracts';
-import { KIND_DEFINITIONS, type KindDefinition } from './definitions';
+import type { KindDefinition } from './definitions';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 
-const compiled = new Map<string, { connection: ValidateFunction; credential: ValidateFunction }>(
-  KIND_DEFINITIONS.map((d) => [d.kind, { connection: ajv.compile(d.connection_schema), credential: ajv.compile(d.credential_schema) }]),
-);
+type Validators = { connection: ValidateFunction; credential: ValidateFunction };
+const compiled = new Map<string, Validators>();
+
+const validatorsOf = (definition: KindDefinition): Validators => {
+  let validators = compiled.get(definition.kind);
+  if (!validators) {
+    validators = { connection: ajv.compile(definition.connection_schema), credential: ajv.compile(definition.credential_schema) };
+    compiled.set(definition.kind, validators);
+  }
+  return validators;
+};
 
 // Field names and reasons only: a form's values may be secrets, and errors are shown to people.
 const toFieldErrors = (prefix: string, errors: ErrorObject[] | null | undefined): FieldError[] => {
@@ -24,12 +32,12 @@ const toFieldErrors = (prefix: string, errors: ErrorObject[] | null | undefined)
 
 /** The connection form's problems (empty when valid), named `metadata.<field>`. */
 export const connectionFormErrors = (definition: KindDefinition, metadata: unknown): FieldError[] => {
-  const validate = compiled.get(definition.kind)!.connection;
+  const validate = validatorsOf(definition).connection;
   return validate(metadata) ? [] : toFieldErrors('metadata', validate.errors);
 };
 
 /** The credential form's problems (empty when valid), named `credential.<field>`. */
 export const credentialFormErrors = (definition: KindDefinition, secret: unknown): FieldError[] => {
-  const validate = compiled.get(definition.kind)!.credential;
+  const validate = validatorsOf(definition).credential;
   return validate(secret) ? [] : toFieldErrors('credential', validate.errors);
 };
