@@ -4,3 +4,4 @@ export * from './jetstream/jetstream-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './checkpoint-store';
 export * from './relay';
+export * from './batches';

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { headers as natsHeaders, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
 import { HEADERS, type IntegrationEvent, type StreamSpec } from '@clp/contracts';
 import { ensureStream } from '@clp/messaging';
+import { batchesOf } from './batches';
 import type { CheckpointStore } from './checkpoint-store';
 import type { AllFilter, AllSubscription, EventStore, RecordedEvent } from './port';
 
@@ -21,8 +22,6 @@ export interface RelayOptions {
   publishAttempts?: number;
   logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
 }
-
-const IDLE = Symbol('idle');
 
 /**
  * Publishes every stored event to the integration stream (DESIGN 4). Storing first and relaying
@@ -73,38 +72,10 @@ export class Relay {
     const subscription = this.options.store.subscribeToAll({ fromCheckpoint: checkpoint, filter: this.options.filter });
     this.subscription = subscription;
     if (this.stopped) await subscription.stop();
-    const events = subscription[Symbol.asyncIterator]();
-    const batchSize = this.options.batchSize ?? 256;
-    let batch: RecordedEvent[] = [];
-    // The next event is requested while a batch is being published; if the subscription fails
-    // meanwhile, the failure surfaces when `next` is awaited, not as an unhandled rejection.
-    const request = () => {
-      const promise = events.next();
-      promise.catch(() => undefined);
-      return promise;
-    };
-    let next = request();
-    for (;;) {
-      // Publish a partial batch as soon as no further event is ready: batching must not delay.
-      const item = batch.length === 0 ? await next : await Promise.race([next, new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE))]);
-      if (item === IDLE) {
-        await this.flush(batch);
-        batch = [];
-        continue;
-      }
-      if (item.done) break;
-      batch.push(item.value);
-      next = request();
-      if (batch.length >= batchSize) {
-        await this.flush(batch);
-        batch = [];
-      }
-    }
-    await this.flush(batch);
+    for await (const batch of batchesOf(subscription, this.options.batchSize ?? 256)) await this.flush(batch);
   }
 
   private async flush(batch: RecordedEvent[]): Promise<void> {
-    if (batch.length === 0) return;
     // Publishes from one connection reach the server in the order sent, so the stream keeps the store's order.
     const acks = await Promise.all(batch.map((event) => this.publish(event)));
     for (const ack of acks) {

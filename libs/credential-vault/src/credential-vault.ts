@@ -1,0 +1,90 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { inspect } from 'node:util';
+import { StringCodec, type JetStreamManager, type KV, type NatsConnection, type NatsError } from 'nats';
+import { seal, unseal, type Secret, type SealedSecret } from './sealed-secret';
+import { VaultError } from './vault-error';
+
+const codec = StringCodec();
+const MASTER_KEY_BYTES = 32;
+// What nats-server 2.9 answers ("no message found") when the revision to erase is already gone.
+const MESSAGE_DELETE_FAILED = 10057;
+
+const isNoMessageFound = (error: unknown): boolean => (error as Partial<NatsError>)?.api_error?.err_code === MESSAGE_DELETE_FAILED;
+
+/**
+ * Credential secrets, sealed, in a JetStream key-value bucket keyed by credential id: durable,
+ * where Redis may run without persistence (DESIGN 5), and shared by every replica of the service.
+ * The bucket keeps one revision per key, so a rotation leaves no old envelope in the stream.
+ */
+export class CredentialVault {
+  // A KeyObject in a private field: not enumerable, and inspecting it shows no key bytes.
+  readonly #masterKey: KeyObject;
+
+  private constructor(
+    readonly bucket: string,
+    private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
+    masterKey: KeyObject,
+  ) {
+    this.#masterKey = masterKey;
+  }
+
+  static async create(nc: NatsConnection, masterKey: Buffer, bucket = 'credential-secrets'): Promise<CredentialVault> {
+    if (masterKey.length !== MASTER_KEY_BYTES) throw new VaultError(`the master key must be ${MASTER_KEY_BYTES} bytes`);
+    const kv = await nc.jetstream().views.kv(bucket, { history: 1 });
+    // An existing bucket keeps its own settings, and a longer history would keep old secrets.
+    const { history } = await kv.status();
+    if (history !== 1) throw new VaultError(`bucket ${bucket} keeps ${history} revisions per key; the vault needs 1`);
+    return new CredentialVault(bucket, kv, await nc.jetstreamManager(), createSecretKey(masterKey));
+  }
+
+  /** Creates or rotates: every connection using the credential reads the new secret next. */
+  async put(credentialId: string, secret: Secret): Promise<void> {
+    await this.kv.put(credentialId, codec.encode(JSON.stringify(seal(credentialId, secret, this.#masterKey))));
+  }
+
+  async get(credentialId: string): Promise<Secret | undefined> {
+    const entry = await this.kv.get(credentialId);
+    if (!entry || entry.operation !== 'PUT') return undefined;
+    let sealed: SealedSecret;
+    try {
+      sealed = JSON.parse(codec.decode(entry.value)) as SealedSecret;
+    } catch {
+      throw new VaultError(`credential ${credentialId}: the stored secret is not JSON`);
+    }
+    return unseal(credentialId, sealed, this.#masterKey);
+  }
+
+  /**
+   * Makes the secret unrecoverable. On nats-server 2.9, `kv.delete`, `kv.purge` and a filtered
+   * stream purge only drop the message from the stream's index: its bytes stay in the block file
+   * on disk, where the master key would still open them. A secure erase overwrites them, so the
+   * current revision is erased first, then purged so other replicas' watchers see the deletion.
+   */
+  async destroy(credentialId: string): Promise<void> {
+    for (;;) {
+      const entry = await this.kv.get(credentialId);
+      if (!entry || entry.operation !== 'PUT') break;
+      try {
+        await this.jsm.streams.deleteMessage(`KV_${this.bucket}`, entry.revision, true);
+      } catch (error) {
+        // A concurrent put replaced it: erase the new revision on the next round.
+        if (!isNoMessageFound(error)) throw error;
+      }
+    }
+    await this.kv.purge(credentialId);
+  }
+
+  /** What may be shown of a secret: its field names. */
+  fieldNames(secret: Secret): string[] {
+    return Object.keys(secret).sort();
+  }
+
+  toJSON(): { bucket: string } {
+    return { bucket: this.bucket };
+  }
+
+  [inspect.custom](): string {
+    return `CredentialVault { bucket: ${JSON.stringify(this.bucket)} }`;
+  }
+}
