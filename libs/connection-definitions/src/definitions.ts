@@ -1,3 +1,5 @@
+import { ReplyError } from '@clp/contracts';
+
 /** What a kind's connectivity test is (DESIGN 6.4); `none` for the server's own connection. */
 export type CheckKind = 'kubernetes' | 'prometheus' | 'grafana' | 'container-registry' | 'http' | 'none';
 
@@ -156,3 +158,14 @@ const BY_KIND = new Map(KIND_DEFINITIONS.map((definition) => [definition.kind, d
 export const definitionOf = (kind: string): KindDefinition | undefined => BY_KIND.get(kind);
 
 export const KINDS = KIND_DEFINITIONS.map((d) => d.kind);
+
+/** The definition of a kind, or `validation_failed` naming the kind. */
+export const kindDefinition = (kind: string): KindDefinition => {
+  const definition = BY_KIND.get(kind);
+  if (!definition) {
+    throw new ReplyError('validation_failed', `unknown connection kind "${kind}"`, {
+      fields: [{ field: 'kind', reasons: [`kind must be one of ${KINDS.join(', ')}`] }],
+    });
+  }
+  return definition;
+};

@@ -147,13 +147,20 @@ export const startRedis = (): Promise<TestServer> =>
     ready: (child) => waitForOutput(child, /Ready to accept connections/, 'redis-server'),
   });
 
-const waitForHttp = async (url: string, name: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> => {
+const waitForHttp = async (
+  url: string,
+  name: string,
+  child: ChildProcess,
+  timeoutMs = 30_000,
+  isReady: (response: Response) => boolean = (response) => response.ok,
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
+      await response.arrayBuffer();
+      if (isReady(response)) return;
     } catch {
       // not listening yet
     }
@@ -175,4 +182,31 @@ export const startPrometheus = (): Promise<TestServer> =>
     },
     url: (port) => `http://127.0.0.1:${port}`,
     ready: (child, port) => waitForHttp(`http://127.0.0.1:${port}/-/ready`, 'prometheus', child),
+  });
+
+/**
+ * A real container registry (Debian's `docker-registry`, the CNCF distribution) storing in its
+ * temporary directory. With `htpasswd` (lines of `user:bcrypt-hash`) it requires basic auth, and
+ * is ready when `/v2/` challenges; without, when `/v2/` answers 200.
+ */
+export const startRegistry = (options: { htpasswd?: string } = {}): Promise<TestServer> =>
+  startServer({
+    name: 'registry',
+    binary: process.env.DOCKER_REGISTRY_BIN ?? 'docker-registry',
+    install: 'apt-get install -y docker-registry',
+    args: (port, dir) => {
+      const config = join(dir, 'config.yml');
+      const auth = options.htpasswd === undefined ? '' : `auth:\n  htpasswd:\n    realm: test\n    path: ${join(dir, 'htpasswd')}\n`;
+      if (options.htpasswd !== undefined) writeFileSync(join(dir, 'htpasswd'), `${options.htpasswd}\n`);
+      writeFileSync(
+        config,
+        `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: 127.0.0.1:${port}\n  secret: test-only\n${auth}`,
+      );
+      return ['serve', config];
+    },
+    url: (port) => `http://127.0.0.1:${port}`,
+    ready: (child, port) =>
+      waitForHttp(`http://127.0.0.1:${port}/v2/`, 'docker-registry', child, 30_000, (response) =>
+        response.status === (options.htpasswd === undefined ? 200 : 401),
+      ),
   });

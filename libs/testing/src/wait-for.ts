@@ -5,14 +5,14 @@
 export const waitFor = async <T>(
   condition: () => T | Promise<T>,
   { timeoutMs = 10_000, intervalMs = 20, message = 'condition' }: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
-): Promise<T> => {
+): Promise<NonNullable<T>> => {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
   for (;;) {
     try {
       last = await condition();
-      if (last) return last;
+      if (last) return last as NonNullable<T>;
     } catch (error) {
       lastError = error;
     }

@@ -1,0 +1,32 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsString, Length, ValidateNested } from 'class-validator';
+import { ReplyError, type Caller } from '@clp/contracts';
+
+const ROLES = ['viewer', 'operator', 'admin'] as const;
+
+export class CallerDto implements Caller {
+  @IsString()
+  @Length(1, 128)
+  organization_id!: string;
+
+  @IsString()
+  @Length(1, 128)
+  user_id!: string;
+
+  @IsIn(ROLES)
+  role!: Caller['role'];
+}
+
+/** Every request names its caller; the gateway fills it from the token. */
+export class CallerRequest {
+  @ValidateNested()
+  @Type(() => CallerDto)
+  caller!: CallerDto;
+}
+
+/** viewer reads; operator also creates, updates, transitions; admin also deletes and manages credentials. */
+export const requireRole = (caller: Caller, role: Caller['role']): void => {
+  if (ROLES.indexOf(caller.role) < ROLES.indexOf(role)) {
+    throw new ReplyError('forbidden', `this needs the ${role} role`, { required: role });
+  }
+};

@@ -1,0 +1,8 @@
+import { IsUUID } from 'class-validator';
+import type { ConnectionRef } from '@clp/contracts';
+import { CallerRequest } from './caller';
+
+export class ConnectionRefDto extends CallerRequest implements ConnectionRef {
+  @IsUUID()
+  connection_id!: string;
+}

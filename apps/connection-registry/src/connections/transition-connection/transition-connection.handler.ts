@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConnectionView } from '@clp/contracts';
+import { definitionOf } from '@clp/connection-definitions';
+import { needsConnectivityTest, type Connection } from '@clp/connection-lifecycle';
+import { requireRole } from '../caller';
+import { commandMetadata, visibleTo } from '../command-context';
+import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
+import { CONNECTIVITY, type ConnectivityTester } from '../connectivity';
+import type { TransitionConnectionDto } from './transition-connection.dto';
+
+@Injectable()
+export class TransitionConnectionHandler {
+  constructor(
+    private readonly connections: ConnectionCommands,
+    @Inject(CONNECTIVITY) private readonly connectivity: ConnectivityTester,
+  ) {}
+
+  async handle(request: TransitionConnectionDto, trace: TraceIds): Promise<ConnectionView> {
+    const { caller, status, cause } = request;
+    requireRole(caller, status === 'deleted' ? 'admin' : 'operator');
+    if (request.skip_connectivity_test) requireRole(caller, 'admin');
+    const loaded = visibleTo(caller, await this.connections.load(request.connection_id));
+    const state = loaded.state as Connection;
+    const definition = definitionOf(state.kind);
+    // Tested before deciding: the decider refuses the change when the test failed.
+    const probe =
+      definition && needsConnectivityTest(status, cause) && !request.skip_connectivity_test
+        ? await this.connectivity.test(definition, state.metadata)
+        : undefined;
+    const result = await this.connections.execute(
+      request.connection_id,
+      {
+        type: 'RequestTransition',
+        data: {
+          to: status,
+          reason: request.reason ?? '',
+          auto_connect: definition?.auto_connect ?? false,
+          skip_connectivity_test: request.skip_connectivity_test,
+          ...(probe ? { probe } : {}),
+        },
+        metadata: commandMetadata(caller, cause),
+      },
+      trace,
+    );
+    return viewOf(result) ?? { ...state, status: 'deleted', created_at: result.created_at ?? '', updated_at: result.updated_at ?? '' };
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { ReplyError, type ConnectionView } from '@clp/contracts';
+import { connectionFormErrors, definitionOf } from '@clp/connection-definitions';
+import type { Connection } from '@clp/connection-lifecycle';
+import { validationFailed } from '@clp/messaging';
+import { requireRole } from '../caller';
+import { commandMetadata, visibleTo } from '../command-context';
+import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
+import type { UpdateConnectionDto } from './update-connection.dto';
+
+/** Merges name and metadata; the merged metadata must still fill the kind's form. */
+@Injectable()
+export class UpdateConnectionHandler {
+  constructor(private readonly connections: ConnectionCommands) {}
+
+  async handle(request: UpdateConnectionDto, trace: TraceIds): Promise<ConnectionView> {
+    const { caller } = request;
+    requireRole(caller, 'operator');
+    const state = visibleTo(caller, await this.connections.load(request.connection_id)).state as Connection;
+    const definition = definitionOf(state.kind);
+    if (definition && request.metadata) {
+      const errors = connectionFormErrors(definition, { ...state.metadata, ...request.metadata });
+      if (errors.length) throw validationFailed(errors);
+    }
+    const result = await this.connections.execute(
+      request.connection_id,
+      { type: 'UpdateConnection', data: { name: request.name, metadata: request.metadata }, metadata: commandMetadata(caller) },
+      trace,
+    );
+    const view = viewOf(result);
+    if (!view) throw new ReplyError('not_found', 'connection not found');
+    return view;
+  }
+}

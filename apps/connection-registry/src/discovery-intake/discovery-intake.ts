@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { NatsConnection } from 'nats';
+import { INTEGRATION_STREAMS, ReplyError } from '@clp/contracts';
+import { connectionFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
+import { consumeDurable, ensureStream, fieldErrors, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
+import { ConnectionCommands } from '../connections/connection-commands';
+import { FingerprintReservations } from '../connections/fingerprint-reservations';
+import { NATS_CONNECTION } from '../registry-runtime';
+import { ResourceFoundDto } from './resource-found.dto';
+
+export const INTAKE_CONCURRENCY = Symbol('INTAKE_CONCURRENCY');
+
+/** Validates a report; a report that can never become a connection is refused, not retried. */
+export const decodeResourceFound = (data: Uint8Array): ResourceFoundDto => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    throw new ReplyError('validation_failed', 'the discovery report is not JSON');
+  }
+  const report = plainToInstance(ResourceFoundDto, raw);
+  const errors = validateSync(report, { whitelist: true, validationError: { target: false, value: false } });
+  if (errors.length) throw validationFailed(fieldErrors(errors));
+  const definition = kindDefinition(report.data.kind);
+  const formErrors = connectionFormErrors(definition, report.data.metadata);
+  if (formErrors.length) throw validationFailed(formErrors);
+  return report;
+};
+
+/**
+ * Turns discovery reports into connections, one per fingerprint, whatever the number of replicas
+ * and of reports. The consumer acks a report only after its connection is stored, so a registry
+ * that dies mid-intake gets the report again; the reservation and the deterministic event ids
+ * make that harmless.
+ */
+@Injectable()
+export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DiscoveryIntake.name);
+  private consumer?: RunningConsumer;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(INTAKE_CONCURRENCY) private readonly concurrency: number,
+    private readonly connections: ConnectionCommands,
+    private readonly reservations: FingerprintReservations,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureStream(await this.nc.jetstreamManager(), INTEGRATION_STREAMS.discovery);
+    this.consumer = await consumeDurable(this.nc, {
+      stream: INTEGRATION_STREAMS.discovery.name,
+      durable: 'connection-registry-intake',
+      concurrency: this.concurrency,
+      decode: decodeResourceFound,
+      handle: (report, delivery) => this.intake(report, delivery),
+      logger: this.logger,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async intake(report: ResourceFoundDto, delivery: Pick<Delivery, 'correlation_id' | 'traceparent'>): Promise<void> {
+    const { data } = report;
+    const definition = kindDefinition(data.kind);
+    const identity = identityOf(definition, data.metadata);
+    const fingerprint = fingerprintOf(data.organization_id, definition.kind, identity);
+    // The report's id is the command id: a redelivered report decides the same event ids.
+    const metadata = { command_id: report.metadata.event_id, now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
+    const trace = { correlation_id: delivery.correlation_id, causation_id: report.metadata.event_id, traceparent: delivery.traceparent };
+    const { connection_id } = await this.reservations.reserve(fingerprint, { ...metadata, ...trace });
+    await this.connections.execute(
+      connection_id,
+      {
+        type: 'DiscoverConnection',
+        data: {
+          connection_id,
+          organization_id: data.organization_id,
+          kind: definition.kind,
+          type: definition.type,
+          sub_type: definition.sub_type,
+          name: data.name,
+          fingerprint,
+          identity,
+          metadata: data.metadata,
+          credential_id: data.credential_id ?? null,
+          source: data.source,
+        },
+        metadata,
+      },
+      trace,
+    );
+  }
+}

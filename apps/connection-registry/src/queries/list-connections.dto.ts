@@ -1,0 +1,53 @@
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { STATUSES, type ListConnectionsQuery, type Status } from '@clp/contracts';
+import { CallerRequest } from '../connections/caller';
+
+export const ORDER = /^(updated_at|created_at|name)( (asc|desc))?$/;
+
+export class ListConnectionsDto extends CallerRequest implements ListConnectionsQuery {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  page?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pagesize?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  search?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  name?: string;
+
+  @IsOptional()
+  @Matches(ORDER, { message: 'order must be updated_at, created_at or name, then asc or desc' })
+  order?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(8)
+  @IsIn(STATUSES, { each: true })
+  status?: Status[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  kind?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  type?: string[];
+}

@@ -1,0 +1,110 @@
+-- Applies a batch of connection events and the checkpoint atomically (DESIGN 5): an event at or
+-- before the stored checkpoint was applied already and is skipped, so a redelivery changes nothing.
+-- ARGV[1] = key prefix (a read model version, e.g. "registry:v1:"), ARGV[2..] = events as JSON:
+-- { position, type, data, occurred_at, at_ms }.
+local P = ARGV[1]
+local checkpointKey = P .. 'checkpoint'
+local current = redis.call('GET', checkpointKey) or ''
+
+local function docKey(id) return P .. 'conn:' .. id end
+local function idx(org, name) return P .. 'org:' .. org .. ':' .. name end
+
+local function searchText(doc)
+  local parts = { doc.name, doc.kind, doc.type, doc.sub_type }
+  if type(doc.metadata) == 'table' then
+    for _, field in ipairs({ 'url', 'server', 'server_location' }) do
+      local value = doc.metadata[field]
+      if type(value) == 'string' then parts[#parts + 1] = value end
+    end
+  end
+  return string.lower(table.concat(parts, ' '))
+end
+
+-- Every index of a document, in one place: added and removed together.
+local function index(doc, add)
+  local org, id = doc.organization_id, doc.connection_id
+  local scored = { idx(org, 'updated'), idx(org, 'status:' .. doc.status), idx(org, 'kind:' .. doc.kind), idx(org, 'type:' .. doc.type) }
+  if add then
+    for _, key in ipairs(scored) do redis.call('ZADD', key, doc.updated_ms, id) end
+    redis.call('ZADD', idx(org, 'created'), doc.created_ms, id)
+    redis.call('HSET', idx(org, 'names'), id, string.lower(doc.name))
+    redis.call('HSET', idx(org, 'search'), id, searchText(doc))
+    redis.call('HINCRBY', idx(org, 'summary'), doc.status, 1)
+  else
+    for _, key in ipairs(scored) do redis.call('ZREM', key, id) end
+    redis.call('ZREM', idx(org, 'created'), id)
+    redis.call('HDEL', idx(org, 'names'), id)
+    redis.call('HDEL', idx(org, 'search'), id)
+    redis.call('HINCRBY', idx(org, 'summary'), doc.status, -1)
+  end
+end
+
+local function load(id)
+  local raw = redis.call('GET', docKey(id))
+  if raw then return cjson.decode(raw) end
+  return nil
+end
+
+local function store(doc)
+  redis.call('SET', docKey(doc.connection_id), cjson.encode(doc))
+  index(doc, true)
+end
+
+local function touch(doc, event)
+  doc.updated_at = event.occurred_at
+  doc.updated_ms = event.at_ms
+end
+
+local function apply(event)
+  local data = event.data
+  if event.type == 'ConnectionDiscovered' or event.type == 'ConnectionRegistered' then
+    local old = load(data.connection_id)
+    if old then index(old, false) end
+    local doc = {
+      connection_id = data.connection_id, organization_id = data.organization_id, kind = data.kind,
+      type = data.type, sub_type = data.sub_type, name = data.name, fingerprint = data.fingerprint,
+      metadata = data.metadata, credential_id = data.credential_id,
+      status = data.status or 'discovered',
+      created_at = event.occurred_at, created_ms = event.at_ms,
+    }
+    touch(doc, event)
+    store(doc)
+  elseif event.type == 'StatusChanged' then
+    local doc = load(data.connection_id)
+    if not doc then return end
+    index(doc, false)
+    doc.status = data.to
+    touch(doc, event)
+    if data.to == 'deleted' then
+      redis.call('DEL', docKey(doc.connection_id))
+    else
+      store(doc)
+    end
+  elseif event.type == 'ConnectionUpdated' then
+    local doc = load(data.connection_id)
+    if not doc then return end
+    index(doc, false)
+    for field, value in pairs(data.changes) do doc[field] = value end
+    touch(doc, event)
+    store(doc)
+  elseif event.type == 'ConnectionDeleted' then
+    local doc = load(data.connection_id)
+    if doc then
+      index(doc, false)
+      redis.call('DEL', docKey(doc.connection_id))
+    end
+  end
+end
+
+local applied = 0
+for i = 2, #ARGV do
+  local event = cjson.decode(ARGV[i])
+  -- Positions are zero-padded strings: compared as strings, they keep 64-bit order.
+  if event.position > current then
+    apply(event)
+    current = event.position
+    applied = applied + 1
+  end
+end
+if applied > 0 then redis.call('SET', checkpointKey, current) end
+return applied

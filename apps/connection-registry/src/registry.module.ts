@@ -1,0 +1,63 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { EVENT_STORE, EventStoreDBEventStore, JetStreamEventStore } from '@clp/event-store';
+import { connectNats } from '@clp/messaging';
+import type { RegistryConfig } from './config';
+import { ConnectionCommands } from './connections/connection-commands';
+import { CONNECTIVITY } from './connections/connectivity';
+import { DeleteConnectionController } from './connections/delete-connection/delete-connection.controller';
+import { FingerprintReservations } from './connections/fingerprint-reservations';
+import { HttpConnectivityTester } from './connections/http-connectivity-tester';
+import { DiscoveryIntake, INTAKE_CONCURRENCY } from './discovery-intake/discovery-intake';
+import { RegisterConnectionController } from './connections/register-connection/register-connection.controller';
+import { RegisterConnectionHandler } from './connections/register-connection/register-connection.handler';
+import { TransitionConnectionController } from './connections/transition-connection/transition-connection.controller';
+import { TransitionConnectionHandler } from './connections/transition-connection/transition-connection.handler';
+import { UpdateConnectionController } from './connections/update-connection/update-connection.controller';
+import { UpdateConnectionHandler } from './connections/update-connection/update-connection.handler';
+import { ConnectionQueriesController } from './queries/connection-queries.controller';
+import { ConnectionProjection } from './read-model/connection-projection';
+import { ConnectionReadModel, READ_MODEL_PREFIX, REDIS } from './read-model/connection-read-model';
+import { NATS_CONNECTION, RegistryRuntime } from './registry-runtime';
+
+@Module({})
+export class RegistryModule {
+  static forRoot(config: RegistryConfig): DynamicModule {
+    return {
+      module: RegistryModule,
+      controllers: [
+        RegisterConnectionController,
+        TransitionConnectionController,
+        UpdateConnectionController,
+        DeleteConnectionController,
+        ConnectionQueriesController,
+      ],
+      providers: [
+        { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
+        {
+          provide: EVENT_STORE,
+          inject: [NATS_CONNECTION],
+          // The adapter is chosen here, once: EventStoreDB in production, JetStream embedded.
+          useFactory: (nc: NatsConnection) =>
+            config.eventstoreConnectionString
+              ? EventStoreDBEventStore.fromConnectionString(config.eventstoreConnectionString)
+              : JetStreamEventStore.create(nc, { context: 'registry' }),
+        },
+        { provide: REDIS, useFactory: () => new Redis(config.redisUrl, { lazyConnect: false }) },
+        { provide: READ_MODEL_PREFIX, useValue: config.readModelPrefix },
+        { provide: CONNECTIVITY, useValue: new HttpConnectivityTester(config.connectivityTimeoutMs) },
+        { provide: INTAKE_CONCURRENCY, useValue: config.intakeConcurrency },
+        ConnectionCommands,
+        FingerprintReservations,
+        RegisterConnectionHandler,
+        TransitionConnectionHandler,
+        UpdateConnectionHandler,
+        ConnectionReadModel,
+        ConnectionProjection,
+        RegistryRuntime,
+        DiscoveryIntake,
+      ],
+    };
+  }
+}
