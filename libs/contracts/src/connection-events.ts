@@ -108,7 +108,7 @@ export type ResourceFound = DomainEvent<
     organization_id: string;
     kind: string;
     name: string;
-    identity: Record<string, string>;
+    /** The kind's connection form; the registry derives the identity from it. */
     metadata: Record<string, unknown>;
     credential_id?: string;
     source: string;

@@ -45,9 +45,19 @@ export class ConnectionCommands {
     return this.store.readStream(connectionStream(connectionId));
   }
 
-  async execute(connectionId: string, command: ConnectionCommand, trace: TraceIds = {}): Promise<LoadedConnection & { changed: boolean }> {
+  /**
+   * `isNew`: the caller just reserved this id, so the stream is almost surely empty; decide on the
+   * initial state without reading, and read only if the append finds the stream exists.
+   */
+  async execute(
+    connectionId: string,
+    command: ConnectionCommand,
+    trace: TraceIds = {},
+    { isNew = false } = {},
+  ): Promise<LoadedConnection & { changed: boolean }> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(connectionId);
+      const loaded: LoadedConnection =
+        isNew && attempt === 1 ? { state: connectionDecider.initialState(), revision: 'no_stream' } : await this.load(connectionId);
       const events = connectionDecider.decide(command, loaded.state);
       if (events.length === 0) return { ...loaded, changed: false };
       try {

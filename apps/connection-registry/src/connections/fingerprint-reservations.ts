@@ -22,8 +22,11 @@ export class FingerprintReservations {
   /** The connection that holds the fingerprint, reserving it for a new one when it is free. */
   async reserve(fingerprint: string, context: Omit<CommitContext, 'command_id'>): Promise<{ connection_id: string; reserved: boolean }> {
     const stream = `fingerprint-${fingerprint}`;
+    // Most fingerprints are new: claim first, read only when someone holds it already.
+    let optimistic = true;
     for (;;) {
-      const last = (await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 }))[0];
+      const last = optimistic ? undefined : (await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 }))[0];
+      optimistic = false;
       if (last) {
         const holder = (last.data as FingerprintReserved['data']).connection_id;
         // A holder whose stream does not exist yet is being created (or its creator crashed): it is still the holder.

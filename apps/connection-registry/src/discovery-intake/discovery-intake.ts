@@ -71,7 +71,7 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
     // The report's id is the command id: a redelivered report decides the same event ids.
     const metadata = { command_id: report.metadata.event_id, now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
     const trace = { correlation_id: delivery.correlation_id, causation_id: report.metadata.event_id, traceparent: delivery.traceparent };
-    const { connection_id } = await this.reservations.reserve(fingerprint, { ...metadata, ...trace });
+    const { connection_id, reserved } = await this.reservations.reserve(fingerprint, { ...metadata, ...trace });
     await this.connections.execute(
       connection_id,
       {
@@ -92,6 +92,7 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
         metadata,
       },
       trace,
+      { isNew: reserved },
     );
   }
 }

@@ -3,7 +3,9 @@ import { Equals, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, ValidateN
 import type { ResourceFound } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
 
-class ResourceFoundData implements Omit<ResourceFound['data'], 'identity'> {
+type ResourceFoundFields = ResourceFound['data'];
+
+class ResourceFoundData implements ResourceFoundFields {
   @IsString()
   @Length(1, 128)
   organization_id!: string;

@@ -31,7 +31,7 @@ export class RegisterConnectionHandler {
     const identity = identityOf(definition, metadata);
     const fingerprint = fingerprintOf(caller.organization_id, definition.kind, identity);
     const meta = commandMetadata(caller);
-    const { connection_id } = await this.reservations.reserve(fingerprint, { ...meta, ...trace });
+    const { connection_id, reserved } = await this.reservations.reserve(fingerprint, { ...meta, ...trace });
     const result = await this.connections.execute(
       connection_id,
       {
@@ -53,6 +53,7 @@ export class RegisterConnectionHandler {
         metadata: meta,
       },
       trace,
+      { isNew: reserved },
     );
     const view = viewOf(result);
     if (!view) throw new ReplyError('conflict', 'the connection could not be registered', { connection_id });
