@@ -1,9 +1,12 @@
+import { Logger } from '@nestjs/common';
 import { configFromEnv } from './config';
 import { createRegistry } from './registry';
 
 const main = async () => {
-  const app = await createRegistry(configFromEnv());
+  const config = configFromEnv();
+  const app = await createRegistry(config);
   await app.listen();
+  new Logger('connection-registry').log(`${config.instanceName} listening on ${config.natsUrl}`);
 };
 
 main().catch((error: Error) => {

@@ -1,21 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { INestMicroservice } from '@nestjs/common';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
-import { discoveryEventSubject, INTEGRATION_STREAMS, SUBJECTS, type Caller, type ConnectionPage, type Reply, type ResourceFound } from '@clp/contracts';
+import { discoveryEventSubject, INTEGRATION_STREAMS, SUBJECTS, type Caller, type ConnectionPage, type Reply, } from '@clp/contracts';
 import { ensureStream, Requester } from '@clp/messaging';
 import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
 import type { RegistryConfig } from '../config';
 import { createRegistry } from '../registry';
+import { report } from './discovery-reports.fixtures';
 
 const codec = JSONCodec();
 const viewer: Caller = { organization_id: 'org-d', user_id: 'vic', role: 'viewer' };
 const admin: Caller = { ...viewer, user_id: 'ada', role: 'admin' };
-
-export const report = (i: number, organization_id = 'org-d') => ({
-  type: 'ConnectionDiscovered',
-  data: { organization_id, kind: 'prometheus', name: `prom-${i}`, metadata: { url: `http://prom-${i}.example:9090` }, source: 'test' },
-  metadata: { event_id: randomUUID(), occurred_at: new Date().toISOString() },
-}) satisfies ResourceFound & { metadata: { event_id: string; occurred_at: string } };
 
 describe('discovery intake (real NATS and Redis)', () => {
   let nats: TestServer;

@@ -53,6 +53,8 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
       stream: INTEGRATION_STREAMS.discovery.name,
       durable: 'connection-registry-intake',
       concurrency: this.concurrency,
+      // A report takes milliseconds; after a crash, its unacked reports come back this much later.
+      ackWaitMs: 10_000,
       decode: decodeResourceFound,
       handle: (report, delivery) => this.intake(report, delivery),
       logger: this.logger,

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { discoveryEventSubject, INTEGRATION_STREAMS, SUBJECTS, type ConnectionPage } from '@clp/contracts';
+import { ensureStream, Requester } from '@clp/messaging';
+import { startNats, startRedis, waitFor, waitForOutput, type TestServer } from '@clp/testing';
+import { report } from './discovery-reports.fixtures';
+
+const ROOT = join(__dirname, '../../../..');
+const codec = JSONCodec();
+
+/** The registry as its own process, as it runs in production, so that it can be killed. */
+const startRegistry = async (nats: TestServer, redis: TestServer, name: string): Promise<ChildProcess> => {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/connection-registry/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TS_NODE_TRANSPILE_ONLY: 'true',
+      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      NATS_URL: nats.url,
+      REDIS_URL: redis.url,
+      INSTANCE_NAME: name,
+      INTAKE_CONCURRENCY: '16',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForOutput(child, new RegExp(`${name} listening`), name, 60_000);
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+};
+
+describe('a registry killed mid-intake and restarted (real processes, NATS and Redis)', () => {
+  let nats: TestServer;
+  let redis: TestServer;
+  let nc: NatsConnection;
+  let registry: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    nc = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    registry?.kill('SIGKILL');
+    await nc?.close();
+    await Promise.all([nats, redis].map((s) => s?.stop()));
+  });
+
+  it('loses no discovery and duplicates none', async () => {
+    const jsm = await nc.jetstreamManager();
+    await ensureStream(jsm, INTEGRATION_STREAMS.discovery);
+    const api = new Requester(nc, { timeoutMs: 10_000 });
+    const total = async () =>
+      ((await api.send(SUBJECTS.registry.listConnections, { caller: { organization_id: 'org-d', user_id: 'v', role: 'viewer' } })) as { result?: ConnectionPage })
+        .result?.total_count ?? 0;
+
+    registry = await startRegistry(nats, redis, 'registry-first');
+    const js = nc.jetstream();
+    const reports = Array.from({ length: 1000 }, (_, i) => [report(i), report(i)]).flat();
+    await Promise.all(reports.map((r) => js.publish(discoveryEventSubject('prometheus'), codec.encode(r), { msgID: r.metadata.event_id })));
+
+    await waitFor(async () => (await total()) >= 100, { timeoutMs: 30_000, message: 'intake under way' });
+    registry.kill('SIGKILL');
+    const atKill = await total();
+    expect(atKill).toBeLessThan(1000);
+
+    registry = await startRegistry(nats, redis, 'registry-second');
+    await waitFor(async () => {
+      const info = await jsm.consumers.info(INTEGRATION_STREAMS.discovery.name, 'connection-registry-intake');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, { timeoutMs: 60_000, message: 'intake drained' });
+    await waitFor(async () => (await total()) === 1000, { timeoutMs: 30_000, message: 'all 1,000 in the read model' });
+
+    // Exactly one ConnectionDiscovered per resource was stored and relayed.
+    const relayed = async () => (await jsm.streams.info(INTEGRATION_STREAMS.connections.name)).state.messages;
+    await waitFor(async () => (await relayed()) >= 1000, { timeoutMs: 30_000, message: 'relayed' });
+    expect(await relayed()).toBe(1000);
+    expect(await total()).toBe(1000);
+  }, 180_000);
+});
