@@ -10,6 +10,9 @@ export interface RegistryConfig {
   connectivityTimeoutMs: number;
   /** Discovery reports handled at once by one replica. */
   intakeConcurrency: number;
+  /** CREDENTIALS_MASTER_KEY: 32 bytes, base64 or hex. */
+  credentialsMasterKey?: string;
+  production?: boolean;
 }
 
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): RegistryConfig => ({
@@ -20,4 +23,6 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): RegistryCon
   readModelPrefix: env.REGISTRY_READ_MODEL_PREFIX ?? 'registry:v1:',
   connectivityTimeoutMs: Number(env.CONNECTIVITY_TIMEOUT_MS ?? 5000),
   intakeConcurrency: Number(env.INTAKE_CONCURRENCY ?? 32),
+  credentialsMasterKey: env.CREDENTIALS_MASTER_KEY || undefined,
+  production: env.NODE_ENV === 'production',
 });

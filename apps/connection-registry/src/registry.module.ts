@@ -1,6 +1,7 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
+import { CredentialVault, generateMasterKey, parseMasterKey } from '@clp/credential-vault';
 import { EVENT_STORE, EventStoreDBEventStore, JetStreamEventStore } from '@clp/event-store';
 import { connectNats } from '@clp/messaging';
 import type { RegistryConfig } from './config';
@@ -16,10 +17,20 @@ import { TransitionConnectionController } from './connections/transition-connect
 import { TransitionConnectionHandler } from './connections/transition-connection/transition-connection.handler';
 import { UpdateConnectionController } from './connections/update-connection/update-connection.controller';
 import { UpdateConnectionHandler } from './connections/update-connection/update-connection.handler';
+import { CREDENTIAL_VAULT, Credentials } from './credentials/credentials';
+import { CredentialsController } from './credentials/credentials.controller';
 import { ConnectionQueriesController } from './queries/connection-queries.controller';
 import { ConnectionProjection } from './read-model/connection-projection';
 import { ConnectionReadModel, READ_MODEL_PREFIX, REDIS } from './read-model/connection-read-model';
 import { NATS_CONNECTION, RegistryRuntime } from './registry-runtime';
+
+/** The vault's master key; a local run without one gets a key for this process only. */
+const masterKey = (config: RegistryConfig): Buffer => {
+  if (config.credentialsMasterKey) return parseMasterKey(config.credentialsMasterKey);
+  if (config.production) throw new Error('CREDENTIALS_MASTER_KEY must be set in production');
+  new Logger('credentials').warn('CREDENTIALS_MASTER_KEY is not set: stored secrets will not open after this process ends');
+  return parseMasterKey(generateMasterKey());
+};
 
 @Module({})
 export class RegistryModule {
@@ -32,6 +43,7 @@ export class RegistryModule {
         UpdateConnectionController,
         DeleteConnectionController,
         ConnectionQueriesController,
+        CredentialsController,
       ],
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
@@ -48,6 +60,12 @@ export class RegistryModule {
         { provide: READ_MODEL_PREFIX, useValue: config.readModelPrefix },
         { provide: CONNECTIVITY, useValue: new HttpConnectivityTester(config.connectivityTimeoutMs) },
         { provide: INTAKE_CONCURRENCY, useValue: config.intakeConcurrency },
+        {
+          provide: CREDENTIAL_VAULT,
+          inject: [NATS_CONNECTION],
+          useFactory: (nc: NatsConnection) => CredentialVault.create(nc, masterKey(config)),
+        },
+        Credentials,
         ConnectionCommands,
         FingerprintReservations,
         RegisterConnectionHandler,

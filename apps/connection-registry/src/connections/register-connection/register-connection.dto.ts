@@ -1,9 +1,9 @@
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { RegisterConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
 import { CallerRequest } from '../caller';
 
-export class RegisterConnectionDto extends CallerRequest implements Omit<RegisterConnectionRequest, 'credential_id' | 'credential_secret'> {
+export class RegisterConnectionDto extends CallerRequest implements RegisterConnectionRequest {
   @IsIn(KINDS)
   kind!: string;
 
@@ -14,6 +14,15 @@ export class RegisterConnectionDto extends CallerRequest implements Omit<Registe
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsUUID()
+  credential_id?: string;
+
+  /** Stored as a new credential of this kind; checked against the kind's credential form. */
+  @IsOptional()
+  @IsObject()
+  credential_secret?: Record<string, string>;
 
   @IsOptional()
   @IsBoolean()

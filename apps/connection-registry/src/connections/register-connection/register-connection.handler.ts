@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReplyError, type ConnectionView } from '@clp/contracts';
-import { connectionFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
+import { connectionFormErrors, credentialFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
 import { validationFailed } from '@clp/messaging';
 import { requireRole } from '../caller';
 import { commandMetadata } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
 import { CONNECTIVITY, type ConnectivityTester } from '../connectivity';
+import { Credentials } from '../../credentials/credentials';
 import { FingerprintReservations } from '../fingerprint-reservations';
 import type { RegisterConnectionDto } from './register-connection.dto';
 
@@ -15,6 +16,7 @@ export class RegisterConnectionHandler {
   constructor(
     private readonly connections: ConnectionCommands,
     private readonly reservations: FingerprintReservations,
+    private readonly credentials: Credentials,
     @Inject(CONNECTIVITY) private readonly connectivity: ConnectivityTester,
   ) {}
 
@@ -24,14 +26,26 @@ export class RegisterConnectionHandler {
     if (request.skip_connectivity_test) requireRole(caller, 'admin');
     const definition = kindDefinition(request.kind);
     const metadata = request.metadata ?? {};
-    const errors = connectionFormErrors(definition, metadata);
+    const inline = request.credential_secret;
+    if (inline && request.credential_id) {
+      throw validationFailed([{ field: 'credential_id', reasons: ['give credential_id or credential_secret, not both'] }]);
+    }
+    const errors = [...connectionFormErrors(definition, metadata), ...(inline ? credentialFormErrors(definition, inline) : [])];
     if (errors.length) throw validationFailed(errors);
+    if (request.credential_id) await this.credentials.visible(caller, request.credential_id);
+    const secret = inline ?? (await this.credentials.secretOf(request.credential_id));
 
-    const probe = request.skip_connectivity_test ? undefined : await this.connectivity.test(definition, metadata);
+    const probe = request.skip_connectivity_test ? undefined : await this.connectivity.test(definition, metadata, secret);
     const identity = identityOf(definition, metadata);
     const fingerprint = fingerprintOf(caller.organization_id, definition.kind, identity);
     const meta = commandMetadata(caller);
     const { connection_id, reserved } = await this.reservations.reserve(fingerprint, { ...meta, ...trace });
+    // An inline secret becomes a credential only once the connection is known to be new.
+    const credential_id = inline
+      ? reserved
+        ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).credential_id
+        : null
+      : (request.credential_id ?? null);
     const result = await this.connections.execute(
       connection_id,
       {
@@ -46,7 +60,7 @@ export class RegisterConnectionHandler {
           fingerprint,
           identity,
           metadata,
-          credential_id: null,
+          credential_id,
           auto_connect: definition.auto_connect,
           ...(probe ? { probe } : {}),
         },

@@ -5,6 +5,7 @@ import { needsConnectivityTest, type Connection } from '@clp/connection-lifecycl
 import { requireRole } from '../caller';
 import { commandMetadata, visibleTo } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
+import { Credentials } from '../../credentials/credentials';
 import { CONNECTIVITY, type ConnectivityTester } from '../connectivity';
 import type { TransitionConnectionDto } from './transition-connection.dto';
 
@@ -12,6 +13,7 @@ import type { TransitionConnectionDto } from './transition-connection.dto';
 export class TransitionConnectionHandler {
   constructor(
     private readonly connections: ConnectionCommands,
+    private readonly credentials: Credentials,
     @Inject(CONNECTIVITY) private readonly connectivity: ConnectivityTester,
   ) {}
 
@@ -25,7 +27,7 @@ export class TransitionConnectionHandler {
     // Tested before deciding: the decider refuses the change when the test failed.
     const probe =
       definition && needsConnectivityTest(status, cause) && !request.skip_connectivity_test
-        ? await this.connectivity.test(definition, state.metadata)
+        ? await this.connectivity.test(definition, state.metadata, await this.credentials.secretOf(state.credential_id))
         : undefined;
     const result = await this.connections.execute(
       request.connection_id,

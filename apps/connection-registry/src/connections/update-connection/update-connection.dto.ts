@@ -2,7 +2,7 @@ import { IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator'
 import type { UpdateConnectionRequest } from '@clp/contracts';
 import { CallerRequest } from '../caller';
 
-export class UpdateConnectionDto extends CallerRequest implements Omit<UpdateConnectionRequest, 'credential_id'> {
+export class UpdateConnectionDto extends CallerRequest implements UpdateConnectionRequest {
   @IsUUID()
   connection_id!: string;
 
@@ -14,4 +14,9 @@ export class UpdateConnectionDto extends CallerRequest implements Omit<UpdateCon
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
+
+  /** Another credential of the organization, or null to use none. */
+  @IsOptional()
+  @IsUUID()
+  credential_id?: string | null;
 }

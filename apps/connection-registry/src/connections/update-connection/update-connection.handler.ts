@@ -6,12 +6,16 @@ import { validationFailed } from '@clp/messaging';
 import { requireRole } from '../caller';
 import { commandMetadata, visibleTo } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
+import { Credentials } from '../../credentials/credentials';
 import type { UpdateConnectionDto } from './update-connection.dto';
 
 /** Merges name and metadata; the merged metadata must still fill the kind's form. */
 @Injectable()
 export class UpdateConnectionHandler {
-  constructor(private readonly connections: ConnectionCommands) {}
+  constructor(
+    private readonly connections: ConnectionCommands,
+    private readonly credentials: Credentials,
+  ) {}
 
   async handle(request: UpdateConnectionDto, trace: TraceIds): Promise<ConnectionView> {
     const { caller } = request;
@@ -22,9 +26,14 @@ export class UpdateConnectionHandler {
       const errors = connectionFormErrors(definition, { ...state.metadata, ...request.metadata });
       if (errors.length) throw validationFailed(errors);
     }
+    if (request.credential_id) await this.credentials.visible(caller, request.credential_id);
     const result = await this.connections.execute(
       request.connection_id,
-      { type: 'UpdateConnection', data: { name: request.name, metadata: request.metadata }, metadata: commandMetadata(caller) },
+      {
+        type: 'UpdateConnection',
+        data: { name: request.name, metadata: request.metadata, credential_id: request.credential_id },
+        metadata: commandMetadata(caller),
+      },
       trace,
     );
     const view = viewOf(result);

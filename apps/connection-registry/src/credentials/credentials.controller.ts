@@ -1,0 +1,38 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
+import { SUBJECTS, type CredentialView } from '@clp/contracts';
+import { requireRole } from '../connections/caller';
+import { traceOf } from '../connections/command-context';
+import { CreateCredentialDto, CredentialRefDto, UpdateCredentialDto } from './credential.dto';
+import { Credentials } from './credentials';
+
+/** Credentials are managed by admins and never returned with their secret (DESIGN 8). */
+@Controller()
+export class CredentialsController {
+  constructor(private readonly credentials: Credentials) {}
+
+  @MessagePattern(SUBJECTS.registry.createCredential)
+  create(@Payload() request: CreateCredentialDto, @Ctx() context: NatsContext): Promise<CredentialView> {
+    requireRole(request.caller, 'admin');
+    return this.credentials.create(request.caller, request, traceOf(context));
+  }
+
+  @MessagePattern(SUBJECTS.registry.updateCredential)
+  update(@Payload() request: UpdateCredentialDto, @Ctx() context: NatsContext): Promise<CredentialView> {
+    requireRole(request.caller, 'admin');
+    return this.credentials.update(request.caller, request.credential_id, request, traceOf(context));
+  }
+
+  @MessagePattern(SUBJECTS.registry.deleteCredential)
+  async delete(@Payload() request: CredentialRefDto, @Ctx() context: NatsContext) {
+    requireRole(request.caller, 'admin');
+    await this.credentials.delete(request.caller, request.credential_id, traceOf(context));
+    return { credential_id: request.credential_id };
+  }
+
+  @MessagePattern(SUBJECTS.registry.getCredential)
+  async get(@Payload() request: CredentialRefDto): Promise<CredentialView> {
+    const { revision: _revision, ...view } = await this.credentials.visible(request.caller, request.credential_id);
+    return view;
+  }
+}

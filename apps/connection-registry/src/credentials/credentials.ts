@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ReplyError, type Caller, type CredentialEvent, type CredentialView } from '@clp/contracts';
+import { credentialFormErrors, kindDefinition } from '@clp/connection-definitions';
+import type { CredentialVault, Secret } from '@clp/credential-vault';
+import { EVENT_STORE, toEnvelopes, type EventStore } from '@clp/event-store';
+import { validationFailed } from '@clp/messaging';
+import type { TraceIds } from '../connections/connection-commands';
+
+export const CREDENTIAL_VAULT = Symbol('CREDENTIAL_VAULT');
+
+type Loaded = { view?: CredentialView & { deleted: boolean }; revision: bigint | 'no_stream' };
+
+const credentialStream = (credentialId: string) => `credential-${credentialId}`;
+
+const context = (caller: Caller, trace: TraceIds) => ({
+  command_id: randomUUID(),
+  now: new Date().toISOString(),
+  actor: { type: 'user' as const, id: caller.user_id },
+  ...trace,
+});
+
+/**
+ * Credentials: their metadata in the `credential-<id>` event stream (never relayed to the bus),
+ * their secret only in the vault. The secret is written before the event that announces it,
+ * and destroyed before the event that records the deletion: a failure in between leaves
+ * nothing readable behind.
+ */
+@Injectable()
+export class Credentials {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
+  ) {}
+
+  async load(credentialId: string): Promise<Loaded> {
+    const recorded = await this.store.readStream(credentialStream(credentialId));
+    let view: Loaded['view'];
+    for (const event of recorded as unknown as Array<CredentialEvent & { metadata: { occurred_at: string } }>) {
+      const at = event.metadata.occurred_at;
+      if (event.type === 'CredentialCreated') view = { ...event.data, created_at: at, updated_at: at, deleted: false };
+      else if (view && event.type === 'CredentialUpdated') {
+        view = { ...view, ...(event.data.name ? { name: event.data.name } : {}), ...(event.data.secret_fields ? { secret_fields: event.data.secret_fields } : {}), updated_at: at };
+      } else if (view && event.type === 'CredentialDeleted') view = { ...view, deleted: true, updated_at: at };
+    }
+    return { view, revision: recorded.at(-1)?.revision ?? 'no_stream' };
+  }
+
+  /** The caller's live credential, or not found (another organization's is not found either). */
+  async visible(caller: Caller, credentialId: string): Promise<CredentialView & { revision: bigint | 'no_stream' }> {
+    const { view, revision } = await this.load(credentialId);
+    if (!view || view.deleted || view.organization_id !== caller.organization_id) throw new ReplyError('not_found', 'credential not found');
+    const { deleted: _deleted, ...shown } = view;
+    return { ...shown, revision };
+  }
+
+  async create(caller: Caller, request: { name: string; kind: string; secret: Secret }, trace: TraceIds = {}): Promise<CredentialView> {
+    const errors = credentialFormErrors(kindDefinition(request.kind), request.secret);
+    if (errors.length) throw validationFailed(errors);
+    const credential_id = randomUUID();
+    await this.vault.put(credential_id, request.secret);
+    const ctx = context(caller, trace);
+    const event: CredentialEvent = {
+      type: 'CredentialCreated',
+      data: {
+        credential_id,
+        organization_id: caller.organization_id,
+        name: request.name,
+        kind: request.kind,
+        secret_fields: this.vault.fieldNames(request.secret),
+        owner: caller.user_id,
+      },
+    };
+    await this.store.appendToStream(credentialStream(credential_id), toEnvelopes([event], ctx), { expectedRevision: 'no_stream' });
+    return { ...event.data, created_at: ctx.now, updated_at: ctx.now };
+  }
+
+  /** Renames and/or rotates: every connection using the credential uses the new secret next. */
+  async update(caller: Caller, credentialId: string, request: { name?: string; secret?: Secret }, trace: TraceIds = {}): Promise<CredentialView> {
+    const current = await this.visible(caller, credentialId);
+    if (request.secret) {
+      const errors = credentialFormErrors(kindDefinition(current.kind), request.secret);
+      if (errors.length) throw validationFailed(errors);
+      await this.vault.put(credentialId, request.secret);
+    }
+    const ctx = context(caller, trace);
+    const secret_fields = request.secret ? this.vault.fieldNames(request.secret) : undefined;
+    const event: CredentialEvent = {
+      type: 'CredentialUpdated',
+      data: { credential_id: credentialId, organization_id: caller.organization_id, name: request.name, secret_fields, rotated: !!request.secret },
+    };
+    await this.store.appendToStream(credentialStream(credentialId), toEnvelopes([event], ctx), { expectedRevision: 'any' });
+    const { revision: _revision, ...view } = current;
+    return { ...view, ...(request.name ? { name: request.name } : {}), ...(secret_fields ? { secret_fields } : {}), updated_at: ctx.now };
+  }
+
+  async delete(caller: Caller, credentialId: string, trace: TraceIds = {}): Promise<void> {
+    await this.visible(caller, credentialId);
+    await this.vault.destroy(credentialId);
+    const event: CredentialEvent = { type: 'CredentialDeleted', data: { credential_id: credentialId, organization_id: caller.organization_id } };
+    await this.store.appendToStream(credentialStream(credentialId), toEnvelopes([event], context(caller, trace)), { expectedRevision: 'any' });
+  }
+
+  /** The secret a connectivity test authenticates with; never leaves the service. */
+  async secretOf(credentialId: string | null | undefined): Promise<Secret | undefined> {
+    return credentialId ? this.vault.get(credentialId) : undefined;
+  }
+}
