@@ -1,3 +1,7 @@
+import { hostname } from 'node:os';
+import { v5 as uuidv5 } from 'uuid';
+import type { ServerIdentity } from './self-registration/self-registration';
+
 /** The registry's settings, from the environment (documented in the README's configuration table). */
 export interface RegistryConfig {
   natsUrl: string;
@@ -13,7 +17,12 @@ export interface RegistryConfig {
   /** CREDENTIALS_MASTER_KEY: 32 bytes, base64 or hex. */
   credentialsMasterKey?: string;
   production?: boolean;
+  /** The server's own connection (DESIGN 6.4); stable across restarts of the same host. */
+  server?: ServerIdentity;
 }
+
+// Namespace of the default server id, a UUIDv5 of the host name.
+const SERVER_ID_NAMESPACE = '0e7b3a52-5d1c-4c1e-9d3f-6a2b8c4d5e6f';
 
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): RegistryConfig => ({
   natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -25,4 +34,11 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): RegistryCon
   intakeConcurrency: Number(env.INTAKE_CONCURRENCY ?? 32),
   credentialsMasterKey: env.CREDENTIALS_MASTER_KEY || undefined,
   production: env.NODE_ENV === 'production',
+  server: {
+    organization_id: env.SERVER_ORGANIZATION ?? 'default',
+    server_id: env.SERVER_ID ?? uuidv5(hostname(), SERVER_ID_NAMESPACE),
+    server_version: env.SERVER_VERSION ?? env.npm_package_version ?? '0.1.0',
+    server_build_sha: env.BUILD_SHA ?? 'dev',
+    server_location: env.SERVER_LOCATION ?? `http://localhost:${env.PORT ?? 8080}`,
+  },
 });

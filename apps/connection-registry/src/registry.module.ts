@@ -19,6 +19,8 @@ import { UpdateConnectionController } from './connections/update-connection/upda
 import { UpdateConnectionHandler } from './connections/update-connection/update-connection.handler';
 import { CREDENTIAL_VAULT, Credentials } from './credentials/credentials';
 import { CredentialsController } from './credentials/credentials.controller';
+import { RegistrationFlowController } from './connections/registration-flow/registration-flow.controller';
+import { SelfRegistration, SERVER_IDENTITY } from './self-registration/self-registration';
 import { ConnectionQueriesController } from './queries/connection-queries.controller';
 import { ConnectionProjection } from './read-model/connection-projection';
 import { ConnectionReadModel, READ_MODEL_PREFIX, REDIS } from './read-model/connection-read-model';
@@ -44,6 +46,7 @@ export class RegistryModule {
         DeleteConnectionController,
         ConnectionQueriesController,
         CredentialsController,
+        RegistrationFlowController,
       ],
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
@@ -67,6 +70,7 @@ export class RegistryModule {
         },
         Credentials,
         ConnectionCommands,
+        ...(config.server ? [{ provide: SERVER_IDENTITY, useValue: config.server }, SelfRegistration] : []),
         FingerprintReservations,
         RegisterConnectionHandler,
         TransitionConnectionHandler,
