@@ -160,6 +160,17 @@ describe('connection registry over its NATS API (real NATS, Redis and Prometheus
     expect(again.connection_id).not.toBe(connection_id);
   });
 
+  it('tests connectivity ad hoc, for a stored connection or a form, changing nothing', async () => {
+    const probe = result(await api.send(R.testConnection, { caller: operator, kind: 'prometheus', metadata: { url: prometheus.url } }));
+    expect(probe).toMatchObject({ ok: true, details: { version: expect.any(String) } });
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    expect(result(await api.send(R.testConnection, { caller: operator, kind: 'prometheus', metadata: { url: closed } }))).toMatchObject({ ok: false });
+    const { connection_id } = result(await registerPrometheus(closed, 'probe-me'));
+    expect(result(await api.send(R.testConnection, { caller: operator, connection_id }))).toMatchObject({ ok: false });
+    expect(await api.send(R.testConnection, { caller: stranger, connection_id })).toMatchObject({ error: { code: 'not_found' } });
+    expect(await api.send(R.testConnection, { caller: operator })).toMatchObject({ error: { code: 'validation_failed' } });
+  });
+
   it('keeps organizations apart', async () => {
     const theirs = await list(stranger);
     expect(theirs.total_count).toBe(0);

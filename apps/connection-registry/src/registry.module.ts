@@ -20,6 +20,7 @@ import { UpdateConnectionHandler } from './connections/update-connection/update-
 import { CREDENTIAL_VAULT, Credentials } from './credentials/credentials';
 import { CredentialsController } from './credentials/credentials.controller';
 import { RegistrationFlowController } from './connections/registration-flow/registration-flow.controller';
+import { TestConnectionController } from './connections/test-connection/test-connection.controller';
 import { SelfRegistration, SERVER_IDENTITY } from './self-registration/self-registration';
 import { ConnectionQueriesController } from './queries/connection-queries.controller';
 import { ConnectionProjection } from './read-model/connection-projection';
@@ -47,6 +48,7 @@ export class RegistryModule {
         ConnectionQueriesController,
         CredentialsController,
         RegistrationFlowController,
+        TestConnectionController,
       ],
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
