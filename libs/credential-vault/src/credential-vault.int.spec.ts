@@ -67,12 +67,15 @@ describe('credential vault on a real nats-server', () => {
     await vault.put(id, old);
     expect(holding(await messages(), Object.values(old))).toEqual([]);
     const oldEnvelope = await storedEnvelope(kv, id);
+    await waitFor(() => holding(files(), envelopeBytes(oldEnvelope)).length === 2, { message: 'old envelope written to disk' });
 
     const rotated = newSecret();
     await vault.put(id, rotated);
 
     expect(await vault.get(id)).toEqual(rotated);
     expect(holding(await messages(), [...envelopeBytes(oldEnvelope), ...Object.values(old)])).toEqual([]);
+    // Not on disk either: the previous envelope was erased, not merely dropped from the index.
+    expect(holding(files(), envelopeBytes(oldEnvelope))).toEqual([]);
     expect(holding(await messages(), envelopeBytes(await storedEnvelope(kv, id)))).toHaveLength(2);
   });
 

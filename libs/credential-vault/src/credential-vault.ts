@@ -6,6 +6,9 @@ import { VaultError } from './vault-error';
 
 const codec = StringCodec();
 const MASTER_KEY_BYTES = 32;
+// Two revisions per key: a put keeps the previous envelope until the vault has erased it itself,
+// where with one the server would drop it unerased (its bytes left on disk).
+const HISTORY = 2;
 // What nats-server 2.9 answers ("no message found") when the revision to erase is already gone.
 const MESSAGE_DELETE_FAILED = 10057;
 
@@ -14,7 +17,7 @@ const isNoMessageFound = (error: unknown): boolean => (error as Partial<NatsErro
 /**
  * Credential secrets, sealed, in a JetStream key-value bucket keyed by credential id: durable,
  * where Redis may run without persistence (DESIGN 5), and shared by every replica of the service.
- * The bucket keeps one revision per key, so a rotation leaves no old envelope in the stream.
+ * A rotation erases the previous envelope securely, so no old secret stays in the stream or on disk.
  */
 export class CredentialVault {
   // A KeyObject in a private field: not enumerable, and inspecting it shows no key bytes.
@@ -31,16 +34,17 @@ export class CredentialVault {
 
   static async create(nc: NatsConnection, masterKey: Buffer, bucket = 'credential-secrets'): Promise<CredentialVault> {
     if (masterKey.length !== MASTER_KEY_BYTES) throw new VaultError(`the master key must be ${MASTER_KEY_BYTES} bytes`);
-    const kv = await nc.jetstream().views.kv(bucket, { history: 1 });
-    // An existing bucket keeps its own settings, and a longer history would keep old secrets.
+    const kv = await nc.jetstream().views.kv(bucket, { history: HISTORY });
+    // An existing bucket keeps its own settings: another history would keep old secrets or drop them unerased.
     const { history } = await kv.status();
-    if (history !== 1) throw new VaultError(`bucket ${bucket} keeps ${history} revisions per key; the vault needs 1`);
+    if (history !== HISTORY) throw new VaultError(`bucket ${bucket} keeps ${history} revisions per key; the vault needs ${HISTORY}`);
     return new CredentialVault(bucket, kv, await nc.jetstreamManager(), createSecretKey(masterKey));
   }
 
   /** Creates or rotates: every connection using the credential reads the new secret next. */
   async put(credentialId: string, secret: Secret): Promise<void> {
-    await this.kv.put(credentialId, codec.encode(JSON.stringify(seal(credentialId, secret, this.#masterKey))));
+    const revision = await this.kv.put(credentialId, codec.encode(JSON.stringify(seal(credentialId, secret, this.#masterKey))));
+    await this.eraseRevisions(credentialId, (r) => r < revision);
   }
 
   async get(credentialId: string): Promise<Secret | undefined> {
@@ -62,17 +66,32 @@ export class CredentialVault {
    * current revision is erased first, then purged so other replicas' watchers see the deletion.
    */
   async destroy(credentialId: string): Promise<void> {
+    // Erasing the newest revision makes an older one (a rotation in flight) the newest: repeat.
     for (;;) {
       const entry = await this.kv.get(credentialId);
       if (!entry || entry.operation !== 'PUT') break;
+      await this.eraseRevisions(credentialId, () => true);
+    }
+    await this.kv.purge(credentialId);
+  }
+
+  /**
+   * On nats-server 2.9, `kv.delete`, `kv.purge`, a filtered stream purge, and a revision dropped
+   * by the history limit only leave the index: the bytes stay in the block file on disk, where the
+   * master key would still open them. A secure erase overwrites them.
+   */
+  private async eraseRevisions(credentialId: string, which: (revision: number) => boolean): Promise<void> {
+    const entries = await this.kv.history({ key: credentialId });
+    const revisions: number[] = [];
+    for await (const entry of entries) if (entry.operation === 'PUT' && which(entry.revision)) revisions.push(entry.revision);
+    for (const revision of revisions) {
       try {
-        await this.jsm.streams.deleteMessage(`KV_${this.bucket}`, entry.revision, true);
+        await this.jsm.streams.deleteMessage(`KV_${this.bucket}`, revision, true);
       } catch (error) {
-        // A concurrent put replaced it: erase the new revision on the next round.
+        // Already gone: erased by a concurrent put or destroy.
         if (!isNoMessageFound(error)) throw error;
       }
     }
-    await this.kv.purge(credentialId);
   }
 
   /** What may be shown of a secret: its field names. */
