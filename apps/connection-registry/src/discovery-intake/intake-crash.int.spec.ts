@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { AckPolicy, connect, JSONCodec, nanos, type NatsConnection } from 'nats';
 import { discoveryEventSubject, INTEGRATION_STREAMS, SUBJECTS, type ConnectionPage } from '@clp/contracts';
 import { ensureStream, Requester } from '@clp/messaging';
 import { startNats, startRedis, waitFor, waitForOutput, type TestServer } from '@clp/testing';
@@ -72,8 +72,17 @@ describe('a registry killed mid-intake and restarted (real processes, NATS and R
     }, { timeoutMs: 60_000, message: 'intake drained' });
     await waitFor(async () => (await total()) === 1000, { timeoutMs: 30_000, message: 'all 1,000 in the read model' });
 
-    // Exactly one ConnectionDiscovered per resource was stored and relayed.
-    const relayed = async () => (await jsm.streams.info(INTEGRATION_STREAMS.connections.name)).state.messages;
+    // Exactly one ConnectionDiscovered per resource was stored and relayed (the server's own
+    // meshery connection, registered at start, has events of its own on other subjects).
+    const relayed = async () => {
+      const { num_pending } = await jsm.consumers.add(INTEGRATION_STREAMS.connections.name, {
+        filter_subject: 'connection.events.prometheus.ConnectionDiscovered',
+        ack_policy: AckPolicy.None,
+        mem_storage: true,
+        inactive_threshold: nanos(10_000),
+      });
+      return num_pending;
+    };
     await waitFor(async () => (await relayed()) >= 1000, { timeoutMs: 30_000, message: 'relayed' });
     expect(await relayed()).toBe(1000);
     expect(await total()).toBe(1000);
