@@ -67,6 +67,11 @@ export interface EventStore {
   /** The stream's events (none for a stream that does not exist). */
   readStream(stream: string, options?: ReadOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+  /**
+   * The position of the last stored event that matches the filter (absent when none does): how
+   * a reader of `subscribeToAll`, which never ends, knows it has caught up with the head.
+   */
+  lastPosition?(filter?: AllFilter): Promise<Checkpoint | undefined>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { headers as natsHeaders, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
+import { headers as natsHeaders, type NatsConnection, type PubAck } from 'nats';
 import { HEADERS, type IntegrationEvent, type StreamSpec } from '@clp/contracts';
 import { ensureStream } from '@clp/messaging';
 import { batchesOf } from './batches';
 import type { CheckpointStore } from './checkpoint-store';
+import { PipelinedPublisher } from './jetstream/pipelined-publisher';
 import type { AllFilter, AllSubscription, EventStore, RecordedEvent } from './port';
+
+/** As long as nats.js's default for a JetStream publish. */
+const PUBLISH_TIMEOUT_MS = 5000;
 
 export interface RelayOptions {
   /** Names the relay's checkpoint: one per source store and target stream. */
@@ -36,11 +40,12 @@ export class Relay {
   private stopped = false;
   private subscription?: AllSubscription;
   private loop?: Promise<void>;
-  private readonly js: JetStreamClient;
+  /** A batch's publishes travel together, each awaiting its own acknowledgement. */
+  private readonly publisher: PipelinedPublisher;
   private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
 
   constructor(private readonly options: RelayOptions) {
-    this.js = options.nc.jetstream();
+    this.publisher = new PipelinedPublisher(options.nc);
     this.logger = options.logger ?? new Logger(`relay:${options.name}`);
   }
 
@@ -54,6 +59,7 @@ export class Relay {
     this.stopped = true;
     await this.subscription?.stop();
     await this.loop;
+    this.publisher.close();
   }
 
   private async run(): Promise<void> {
@@ -108,7 +114,7 @@ export class Relay {
     const attempts = this.options.publishAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.js.publish(subject, payload, { msgID: event.metadata.event_id, headers: h });
+        return await this.publisher.publish(subject, payload, { msgID: event.metadata.event_id, headers: h, timeoutMs: PUBLISH_TIMEOUT_MS });
       } catch (error) {
         if (this.stopped || attempt >= attempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt));

@@ -1,8 +1,15 @@
 -- Applies a batch of connection events and the checkpoint atomically (DESIGN 5): an event at or
 -- before the stored checkpoint was applied already and is skipped, so a redelivery changes nothing.
--- ARGV[1] = key prefix (a read model version, e.g. "registry:v1:"), ARGV[2..] = events as JSON:
--- { position, type, data, occurred_at, at_ms }.
-local P = ARGV[1]
+-- ARGV[1] = namespace ("registry:"), ARGV[2] = the version active while no pointer is set,
+-- ARGV[3] = the version to write ("v1": keys under "registry:v1:"), ARGV[4] = 'live' | 'rebuild',
+-- ARGV[5..] = events as JSON: { position, type, data, occurred_at, at_ms }.
+-- Returns the number of events applied, or -1 when the version's role is not what the caller thinks.
+local namespace, version = ARGV[1], ARGV[3]
+local active = redis.call('GET', namespace .. 'active') or ARGV[2]
+-- The live projection writes only the active version, a rebuild only another one: once a switch
+-- (switch-version.lua) has moved the pointer, the old version receives nothing more.
+if (ARGV[4] == 'live') ~= (version == active) then return -1 end
+local P = namespace .. version .. ':'
 local checkpointKey = P .. 'checkpoint'
 local current = redis.call('GET', checkpointKey) or ''
 
@@ -97,7 +104,7 @@ local function apply(event)
 end
 
 local applied = 0
-for i = 2, #ARGV do
+for i = 5, #ARGV do
   local event = cjson.decode(ARGV[i])
   -- Positions are zero-padded strings: compared as strings, they keep 64-bit order.
   if event.position > current then

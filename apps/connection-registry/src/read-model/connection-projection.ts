@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { batchesOf, EVENT_STORE, type AllSubscription, type EventStore } from '@clp/event-store';
-import { ConnectionReadModel } from './connection-read-model';
+import { batchesOf, EVENT_STORE, type AllFilter, type AllSubscription, type EventStore } from '@clp/event-store';
+import { ConnectionReadModel, REFUSED } from './connection-read-model';
 
-/** Keeps the read model up to date: every connection event, in order, from its checkpoint. */
+/** What the read model is made of: every event of every connection stream. */
+export const CONNECTION_EVENTS: AllFilter = { streamPrefixes: ['connection-'] };
+
+/**
+ * Keeps the active read model version up to date: every connection event, in order, from its
+ * checkpoint; follows a rebuild's switch when its next batch finds its version no longer active.
+ */
 @Injectable()
 export class ConnectionProjection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ConnectionProjection.name);
@@ -28,12 +34,16 @@ export class ConnectionProjection implements OnApplicationBootstrap, OnApplicati
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        this.subscription = this.store.subscribeToAll({
-          fromCheckpoint: await this.readModel.checkpoint(),
-          filter: { streamPrefixes: ['connection-'] },
-        });
+        const { version, checkpoint } = await this.readModel.position();
+        this.subscription = this.store.subscribeToAll({ fromCheckpoint: checkpoint, filter: CONNECTION_EVENTS });
         if (this.stopped) await this.subscription.stop();
-        for await (const batch of batchesOf(this.subscription, 500)) await this.readModel.apply(batch);
+        for await (const batch of batchesOf(this.subscription, 500)) {
+          if ((await this.readModel.apply(batch, version)) !== REFUSED) continue;
+          // A rebuild made another version active: continue on it, from its own checkpoint.
+          this.logger.log(`read model version ${version} is no longer active; following the new one`);
+          await this.subscription.stop();
+          break;
+        }
       } catch (error) {
         if (this.stopped) break;
         this.logger.error(`projection interrupted, resuming from its checkpoint: ${(error as Error).message}`);

@@ -7,12 +7,29 @@ import type { ConnectionPage, ConnectionView, Status } from '@clp/contracts';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
 
 export const REDIS = Symbol('REDIS');
-/** The key prefix of the read model version in use, e.g. `registry:v1:`; a rebuild writes another. */
+/**
+ * The read model's key prefix, `<namespace><version>:` (`registry:v1:`): versions live under the
+ * namespace, with the pointer `<namespace>active` naming the one in use; until a rebuild sets the
+ * pointer, the active version is the one this prefix names (`v1` when it names none).
+ */
 export const READ_MODEL_PREFIX = Symbol('READ_MODEL_PREFIX');
 
-const script = (name: string) => readFileSync(join(__dirname, name), 'utf8');
+export const script = (name: string) => readFileSync(join(__dirname, name), 'utf8');
 const APPLY = script('apply-events.lua');
 const LIST = script('list-connections.lua');
+// The active version and its checkpoint, read together so they cannot disagree.
+const POSITION = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
+return { v, redis.call('GET', ARGV[1] .. v .. ':checkpoint') or '' }`;
+const GET = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
+return redis.call('GET', ARGV[1] .. v .. ':conn:' .. ARGV[3])`;
+
+/** The result of `apply` when the version is not in the role the writer assumed (see apply-events.lua). */
+export const REFUSED = -1;
+
+export const parseReadModelPrefix = (prefix: string): { namespace: string; initialVersion: string } => {
+  const match = /^(.*?)(v\d+):$/.exec(prefix);
+  return match ? { namespace: match[1], initialVersion: match[2] } : { namespace: prefix, initialVersion: 'v1' };
+};
 
 export interface ListCriteria {
   page: number;
@@ -33,29 +50,44 @@ const toView = (raw: string): ConnectionView => {
   return view;
 };
 
-/** The registry's Redis read model (DESIGN 5): written only by the projection, read by queries. */
+/** The registry's Redis read model (DESIGN 5): written only by projections, read by queries. */
 @Injectable()
 export class ConnectionReadModel {
+  readonly namespace: string;
+  readonly initialVersion: string;
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(READ_MODEL_PREFIX) readonly prefix: string,
-  ) {}
-
-  async checkpoint(): Promise<Checkpoint | undefined> {
-    return (await this.redis.get(`${this.prefix}checkpoint`)) ?? undefined;
+    @Inject(READ_MODEL_PREFIX) prefix: string,
+  ) {
+    ({ namespace: this.namespace, initialVersion: this.initialVersion } = parseReadModelPrefix(prefix));
   }
 
-  /** Applies a batch and its checkpoint in one script: a crash never applies half of it. */
-  async apply(events: RecordedEvent[]): Promise<number> {
+  prefixOf(version: string): string {
+    return `${this.namespace}${version}:`;
+  }
+
+  /** The active version and the checkpoint it has reached (absent when it holds nothing yet). */
+  async position(): Promise<{ version: string; checkpoint?: Checkpoint }> {
+    const [version, checkpoint] = (await this.redis.eval(POSITION, 0, this.namespace, this.initialVersion)) as [string, string];
+    return { version, checkpoint: checkpoint || undefined };
+  }
+
+  /**
+   * Applies a batch and its checkpoint to `version` in one script: a crash never applies half of
+   * it. `live` writes only while the version is active, `rebuild` only while it is not; otherwise
+   * nothing is written and the answer is REFUSED.
+   */
+  async apply(events: RecordedEvent[], version: string, role: 'live' | 'rebuild' = 'live'): Promise<number> {
     if (events.length === 0) return 0;
     const encoded = events.map((e) =>
       JSON.stringify({ position: e.position, type: e.type, data: e.data, occurred_at: e.metadata.occurred_at, at_ms: Date.parse(e.metadata.occurred_at) }),
     );
-    return (await this.redis.eval(APPLY, 0, this.prefix, ...encoded)) as number;
+    return (await this.redis.eval(APPLY, 0, this.namespace, this.initialVersion, version, role, ...encoded)) as number;
   }
 
   async get(organizationId: string, connectionId: string): Promise<ConnectionView | undefined> {
-    const raw = await this.redis.get(`${this.prefix}conn:${connectionId}`);
+    const raw = (await this.redis.eval(GET, 0, this.namespace, this.initialVersion, connectionId)) as string | null;
     const view = raw ? toView(raw) : undefined;
     return view?.organization_id === organizationId ? view : undefined;
   }
@@ -73,7 +105,7 @@ export class ConnectionReadModel {
       name: criteria.name?.toLowerCase() ?? '',
       token: randomUUID(),
     };
-    const [total, docs, summary] = (await this.redis.eval(LIST, 0, this.prefix, organizationId, JSON.stringify(query))) as [
+    const [total, docs, summary] = (await this.redis.eval(LIST, 0, this.namespace, this.initialVersion, organizationId, JSON.stringify(query))) as [
       number,
       Array<string | null>,
       string[],

@@ -1,9 +1,13 @@
 -- One page of an organization's connections with the filters of DESIGN 10, and the status summary.
--- ARGV[1] = key prefix, ARGV[2] = organization, ARGV[3] = query JSON:
--- { status = [], kind = [], type = [], order = 'updated'|'created'|'name', direction = 'asc'|'desc',
---   offset, limit, search, name, token } (search and name lower-case; token names temporary keys).
-local P, org = ARGV[1], ARGV[2]
-local q = cjson.decode(ARGV[3])
+-- ARGV[1] = namespace, ARGV[2] = the version active while no pointer is set, ARGV[3] = organization,
+-- ARGV[4] = query JSON: { status = [], kind = [], type = [], order = 'updated'|'created'|'name',
+--   direction = 'asc'|'desc', offset, limit, search, name, token } (search and name lower-case;
+--   token names temporary keys).
+-- The active version is resolved here, in the same atomic step as the read: no extra round trip,
+-- and a page never mixes two versions.
+local P = ARGV[1] .. (redis.call('GET', ARGV[1] .. 'active') or ARGV[2]) .. ':'
+local org = ARGV[3]
+local q = cjson.decode(ARGV[4])
 local function idx(name) return P .. 'org:' .. org .. ':' .. name end
 local temporary = {}
 

@@ -1,5 +1,6 @@
 import {
   BACKWARDS,
+  END,
   EventStoreDBClient,
   excludeSystemEvents,
   FORWARDS,
@@ -18,9 +19,11 @@ import {
   ExpectedRevisionConflict,
   matchesFilter,
   parseStreamName,
+  type AllFilter,
   type AllSubscription,
   type AppendOptions,
   type AppendResult,
+  type Checkpoint,
   type EventStore,
   type ReadOptions,
   type RecordedEvent,
@@ -113,6 +116,16 @@ export class EventStoreDBEventStore implements EventStore {
       },
       stop: () => subscription.unsubscribe(),
     };
+  }
+
+  /** Reads `$all` backwards to the first event that matches: the last one in the store's order. */
+  async lastPosition(filter?: AllFilter): Promise<Checkpoint | undefined> {
+    for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: END })) {
+      const event = resolved.event;
+      if (!event || event.streamId.startsWith('$') || !event.position) continue;
+      if (matchesFilter({ stream: event.streamId, type: event.type }, filter)) return positionToCheckpoint(event.position);
+    }
+    return undefined;
   }
 
   close(): Promise<void> {

@@ -13,13 +13,16 @@ import {
 import { HEADERS, type EventEnvelope } from '@clp/contracts';
 import { ensureStream, isNotFound } from '@clp/messaging';
 import { decodeCheckpoint, encodeCheckpoint } from '../commit';
+import { PipelinedPublisher } from './pipelined-publisher';
 import {
   ExpectedRevisionConflict,
   matchesFilter,
   parseStreamName,
+  type AllFilter,
   type AllSubscription,
   type AppendOptions,
   type AppendResult,
+  type Checkpoint,
   type EventStore,
   type ExpectedRevision,
   type ReadOptions,
@@ -61,6 +64,8 @@ export class JetStreamEventStore implements EventStore {
   readonly streamName: string;
   private readonly prefix: string;
   private readonly js: JetStreamClient;
+  /** Appends from concurrent callers travel together, each awaiting its own acknowledgement. */
+  private readonly publisher: PipelinedPublisher;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -72,6 +77,7 @@ export class JetStreamEventStore implements EventStore {
     this.streamName = `ES_${context.toUpperCase()}`;
     this.prefix = `es.${context}`;
     this.js = nc.jetstream();
+    this.publisher = new PipelinedPublisher(nc);
   }
 
   static async create(nc: NatsConnection, options: JetStreamEventStoreOptions): Promise<JetStreamEventStore> {
@@ -154,6 +160,21 @@ export class JetStreamEventStore implements EventStore {
     return new JetStreamAllSubscription(this, options);
   }
 
+  async lastPosition(filter?: AllFilter): Promise<Checkpoint | undefined> {
+    const prefixes = filter?.streamPrefixes ?? [];
+    const category = prefixes.length === 1 ? /^([a-z][a-z0-9_]*)-$/.exec(prefixes[0])?.[1] : undefined;
+    // The last commit on the category's subjects answers at once; only a filter the server cannot
+    // apply (event types, several prefixes) walks back further, commit by commit.
+    let message = await this.lastMessage(category ? `${this.prefix}.${category}.>` : `${this.prefix}.>`);
+    for (let seq = message?.seq ?? 0; seq > 0; ) {
+      const last = message && this.toRecorded(message).filter((event) => matchesFilter(event, filter)).at(-1);
+      if (last) return last.position;
+      seq--;
+      message = seq > 0 ? await this.messageAt(seq) : undefined;
+    }
+    return undefined;
+  }
+
   /** @internal used by the subscription */
   async openAll(options: SubscribeToAllOptions) {
     const [seq] = options.fromCheckpoint ? decodeCheckpoint(options.fromCheckpoint) : [0n];
@@ -184,6 +205,7 @@ export class JetStreamEventStore implements EventStore {
 
   async close(): Promise<void> {
     // The connection belongs to the caller.
+    this.publisher.close();
   }
 
   private async expectedSequence(stream: string, subject: string, expected: ExpectedRevision): Promise<number | undefined> {
@@ -204,13 +226,22 @@ export class JetStreamEventStore implements EventStore {
     }
   }
 
+  private async messageAt(seq: number): Promise<StoredMsg | undefined> {
+    try {
+      return await this.jsm.streams.getMessage(this.streamName, { seq });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
   private async publish(subject: string, payload: Uint8Array, commitId: string, expected: number | undefined): Promise<PubAck> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.js.publish(subject, payload, {
+        return await this.publisher.publish(subject, payload, {
           msgID: commitId,
-          timeout: this.options.publishTimeoutMs,
-          ...(expected === undefined ? {} : { expect: { lastSubjectSequence: expected } }),
+          timeoutMs: this.options.publishTimeoutMs,
+          lastSubjectSequence: expected,
         });
       } catch (error) {
         if (!isRetryable(error) || attempt >= this.options.publishAttempts) throw error;

@@ -1,0 +1,91 @@
+import type Redis from 'ioredis';
+import { batchesOf, type Checkpoint, type EventStore } from '@clp/event-store';
+import { CONNECTION_EVENTS } from './connection-projection';
+import { ConnectionReadModel, REFUSED, script } from './connection-read-model';
+
+const SWITCH = script('switch-version.lua');
+// A version no one has written: the counter only grows, and starts past the active version.
+const NEXT_VERSION = `local active = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
+local floor = tonumber(string.match(active, '^v(%d+)$')) or 0
+local n = redis.call('INCR', ARGV[1] .. 'versions')
+if n <= floor then
+  n = floor + 1
+  redis.call('SET', ARGV[1] .. 'versions', n)
+end
+return 'v' .. n`;
+
+export interface RebuildResult {
+  version: string;
+  previous: string;
+  /** Events applied to the new version. */
+  events: number;
+  /** Keys of the previous version deleted after the switch. */
+  deletedKeys: number;
+  seconds: number;
+}
+
+export interface RebuildOptions {
+  batchSize?: number;
+  /** Keys per SCAN step and per UNLINK when deleting the previous version. */
+  deleteBatch?: number;
+}
+
+const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** Deletes every key of one version, a SCAN page at a time: never one long blocking command. */
+export const deleteVersion = async (redis: Redis, prefix: string, batch = 500): Promise<number> => {
+  let deleted = 0;
+  for await (const keys of redis.scanStream({ match: `${globEscape(prefix)}*`, count: batch }) as AsyncIterable<string[]>) {
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  }
+  return deleted;
+};
+
+/**
+ * Rebuilds the read model from the event store from scratch (DESIGN 5): writes every connection
+ * event into a new version, catches up with the head, switches the pointer, deletes the old version.
+ *
+ * Caught up means: past the store's last event when the rebuild began (`lastPosition`), and then
+ * at or past the live version's checkpoint, which the switch checks atomically; events the live
+ * projection applies meanwhile only move that target, and after the switch it continues on the
+ * new version from there.
+ */
+export const rebuildReadModel = async (store: EventStore, redis: Redis, prefix: string, options: RebuildOptions = {}): Promise<RebuildResult> => {
+  const started = performance.now();
+  const model = new ConnectionReadModel(redis, prefix);
+  const version = (await redis.eval(NEXT_VERSION, 0, model.namespace, model.initialVersion)) as string;
+  // Without `lastPosition`, the live version's checkpoint is the only target the switch knows.
+  let target: Checkpoint = (await store.lastPosition?.(CONNECTION_EVENTS)) ?? '';
+  let reached: Checkpoint = '';
+  let events = 0;
+  let previous: string | undefined;
+  const subscription = store.subscribeToAll({ filter: CONNECTION_EVENTS });
+  const batches = batchesOf(subscription, options.batchSize ?? 500)[Symbol.asyncIterator]();
+  try {
+    while (previous === undefined) {
+      // Reading further only when behind: the subscription never ends, so reading at the head would wait.
+      if (reached >= target) {
+        const [switched, value] = (await redis.eval(SWITCH, 0, model.namespace, model.initialVersion, version)) as [number, string];
+        if (switched === 1) previous = value;
+        else target = value;
+        continue;
+      }
+      const next = await batches.next();
+      if (next.done) throw new Error('the event store subscription ended');
+      const applied = await model.apply(next.value, version, 'rebuild');
+      if (applied === REFUSED) throw new Error(`read model version ${version} became active while it was being rebuilt`);
+      events += applied;
+      reached = next.value[next.value.length - 1].position;
+    }
+  } catch (error) {
+    // A failed rebuild leaves nothing behind, unless a switch whose reply was lost made it active.
+    const active = await redis.get(`${model.namespace}active`).catch(() => version);
+    if (active !== version) await deleteVersion(redis, model.prefixOf(version), options.deleteBatch).catch(() => undefined);
+    throw error;
+  } finally {
+    await subscription.stop();
+    await batches.return(undefined);
+  }
+  const deletedKeys = await deleteVersion(redis, model.prefixOf(previous), options.deleteBatch);
+  return { version, previous, events, deletedKeys, seconds: (performance.now() - started) / 1000 };
+};
