@@ -8,7 +8,6 @@ import type { RegistryConfig } from './config';
 import { ConnectionCommands } from './connections/connection-commands';
 import { CONNECTIVITY } from './connections/connectivity';
 import { DeleteConnectionController } from './connections/delete-connection/delete-connection.controller';
-import { FingerprintReservations } from './connections/fingerprint-reservations';
 import { HttpConnectivityTester } from './connections/http-connectivity-tester';
 import { DiscoveryIntake, INTAKE_CONCURRENCY } from './discovery-intake/discovery-intake';
 import { RegisterConnectionController } from './connections/register-connection/register-connection.controller';
@@ -73,7 +72,6 @@ export class RegistryModule {
         Credentials,
         ConnectionCommands,
         ...(config.server ? [{ provide: SERVER_IDENTITY, useValue: config.server }, SelfRegistration] : []),
-        FingerprintReservations,
         RegisterConnectionHandler,
         TransitionConnectionHandler,
         UpdateConnectionHandler,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
 import type { KindDefinition } from './definitions';
 
 /**
@@ -32,3 +33,14 @@ export const fingerprintOf = (organizationId: string, kind: string, identity: Re
   createHash('sha256')
     .update(JSON.stringify([organizationId, kind, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b))]))
     .digest('hex');
+
+// Namespace of connection ids derived from fingerprints.
+const CONNECTION_ID_NAMESPACE = '3d2f8a61-7c4e-5b90-9e1a-2f6d8c0b4a73';
+
+/**
+ * The id of the `generation`th connection of a resource: the first is generation 0; each
+ * deletion makes way for the next. Replicas that find the same resource compute the same id, so
+ * the event store's optimistic concurrency on that one stream keeps it unique (DESIGN 6.3).
+ */
+export const connectionIdOf = (fingerprint: string, generation: number): string =>
+  uuidv5(`${fingerprint}/${generation}`, CONNECTION_ID_NAMESPACE);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConnectionEvent, ConnectionView } from '@clp/contracts';
+import { connectionIdOf } from '@clp/connection-definitions';
 import { connectionDecider, type ConnectionCommand, type ConnectionState } from '@clp/connection-lifecycle';
 import { EVENT_STORE, ExpectedRevisionConflict, toEnvelopes, type EventStore, type RecordedEvent } from '@clp/event-store';
 
@@ -11,6 +12,8 @@ export interface LoadedConnection {
   created_at?: string;
   updated_at?: string;
 }
+
+export type Executed = LoadedConnection & { changed: boolean };
 
 export interface TraceIds {
   correlation_id?: string;
@@ -46,18 +49,42 @@ export class ConnectionCommands {
   }
 
   /**
-   * `isNew`: the caller just reserved this id, so the stream is almost surely empty; decide on the
-   * initial state without reading, and read only if the append finds the stream exists.
+   * Runs a command on the live connection of a resource, creating it if there is none: generation
+   * 0's stream first, appended to as new (most resources are); a deleted generation makes way for
+   * the next, so the same resource registered again is a new connection.
    */
-  async execute(
+  async executeForFingerprint(
+    fingerprint: string,
+    command: (connectionId: string) => ConnectionCommand,
+    trace: TraceIds = {},
+  ): Promise<Executed & { connection_id: string }> {
+    for (let generation = 0; ; generation++) {
+      const connection_id = connectionIdOf(fingerprint, generation);
+      const executed = await this.run(connection_id, command(connection_id), trace, { assumeNew: true, unlessDeleted: true });
+      if (executed) return { ...executed, connection_id };
+    }
+  }
+
+  async execute(connectionId: string, command: ConnectionCommand, trace: TraceIds = {}): Promise<Executed> {
+    // Never undefined: only `unlessDeleted` answers so.
+    return (await this.run(connectionId, command, trace, { assumeNew: false, unlessDeleted: false })) as Executed;
+  }
+
+  /**
+   * `assumeNew`: decide the first attempt on the initial state and append as a new stream,
+   * reading only if the stream exists. `unlessDeleted`: leave a deleted connection alone
+   * (answering undefined) instead of deciding on it.
+   */
+  private async run(
     connectionId: string,
     command: ConnectionCommand,
-    trace: TraceIds = {},
-    { isNew = false } = {},
-  ): Promise<LoadedConnection & { changed: boolean }> {
+    trace: TraceIds,
+    options: { assumeNew: boolean; unlessDeleted: boolean },
+  ): Promise<Executed | undefined> {
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedConnection =
-        isNew && attempt === 1 ? { state: connectionDecider.initialState(), revision: 'no_stream' } : await this.load(connectionId);
+        options.assumeNew && attempt === 1 ? { state: connectionDecider.initialState(), revision: 'no_stream' } : await this.load(connectionId);
+      if (options.unlessDeleted && loaded.state.status === 'deleted') return undefined;
       const events = connectionDecider.decide(command, loaded.state);
       if (events.length === 0) return { ...loaded, changed: false };
       try {

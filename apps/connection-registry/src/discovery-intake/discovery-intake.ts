@@ -6,7 +6,6 @@ import { INTEGRATION_STREAMS, ReplyError } from '@clp/contracts';
 import { connectionFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
 import { consumeDurable, ensureStream, fieldErrors, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
 import { ConnectionCommands } from '../connections/connection-commands';
-import { FingerprintReservations } from '../connections/fingerprint-reservations';
 import { NATS_CONNECTION } from '../registry-runtime';
 import { ResourceFoundDto } from './resource-found.dto';
 
@@ -32,8 +31,8 @@ export const decodeResourceFound = (data: Uint8Array): ResourceFoundDto => {
 /**
  * Turns discovery reports into connections, one per fingerprint, whatever the number of replicas
  * and of reports. The consumer acks a report only after its connection is stored, so a registry
- * that dies mid-intake gets the report again; the reservation and the deterministic event ids
- * make that harmless.
+ * that dies mid-intake gets the report again; the reservation and the deterministic connection and event
+ * ids make that harmless.
  */
 @Injectable()
 export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy {
@@ -44,7 +43,6 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(INTAKE_CONCURRENCY) private readonly concurrency: number,
     private readonly connections: ConnectionCommands,
-    private readonly reservations: FingerprintReservations,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,10 +71,9 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
     // The report's id is the command id: a redelivered report decides the same event ids.
     const metadata = { command_id: report.metadata.event_id, now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
     const trace = { correlation_id: delivery.correlation_id, causation_id: report.metadata.event_id, traceparent: delivery.traceparent };
-    const { connection_id, reserved } = await this.reservations.reserve(fingerprint, { ...metadata, ...trace });
-    await this.connections.execute(
-      connection_id,
-      {
+    await this.connections.executeForFingerprint(
+      fingerprint,
+      (connection_id) => ({
         type: 'DiscoverConnection',
         data: {
           connection_id,
@@ -92,9 +89,8 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
           source: data.source,
         },
         metadata,
-      },
+      }),
       trace,
-      { isNew: reserved },
     );
   }
 }

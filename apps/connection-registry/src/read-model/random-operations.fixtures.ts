@@ -120,12 +120,12 @@ export class RandomOperations {
       this.random() < 0.5
         ? { type: 'DiscoverConnection', data: { ...descriptor, source: 'random' }, metadata }
         : { type: 'RegisterConnection', data: { ...descriptor, auto_connect: kind.auto_connect, probe: this.probe(this.random() < 0.8) }, metadata };
-    await this.execute(id, command, known, true);
+    await this.execute(id, command, known);
   }
 
-  private async execute(id: string, command: ConnectionCommand, known: Known, isNew = false): Promise<void> {
+  private async execute(id: string, command: ConnectionCommand, known: Known): Promise<void> {
     try {
-      const result = await this.commands.execute(id, command, {}, { isNew });
+      const result = await this.commands.execute(id, command);
       this.tally[result.changed ? 'changed' : 'unchanged']++;
       known.status = result.state.status;
       if (result.state.status !== 'none') known.name = result.state.name;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ReplyError } from '@clp/contracts';
+import type { Status } from '@clp/contracts';
 import { fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
 import type { Connection } from '@clp/connection-lifecycle';
 import { ConnectionCommands } from '../connections/connection-commands';
-import { FingerprintReservations } from '../connections/fingerprint-reservations';
 
 export const SERVER_IDENTITY = Symbol('SERVER_IDENTITY');
 
@@ -18,7 +17,7 @@ export interface ServerIdentity {
 
 /**
  * At start-up the server's own `meshery` connection exists and is `connected` (DESIGN 6.4).
- * Replicas starting together race on the fingerprint; the loser finds the connection made.
+ * Replicas starting together race on the connection's stream; the loser finds it made.
  */
 @Injectable()
 export class SelfRegistration implements OnApplicationBootstrap {
@@ -27,7 +26,6 @@ export class SelfRegistration implements OnApplicationBootstrap {
   constructor(
     @Inject(SERVER_IDENTITY) private readonly identity: ServerIdentity,
     private readonly connections: ConnectionCommands,
-    private readonly reservations: FingerprintReservations,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,38 +33,38 @@ export class SelfRegistration implements OnApplicationBootstrap {
     const { organization_id, ...metadata } = this.identity;
     const fingerprint = fingerprintOf(organization_id, definition.kind, identityOf(definition, metadata));
     const meta = () => ({ command_id: randomUUID(), now: new Date().toISOString(), actor: { type: 'system' as const, id: 'connection-registry' } });
-    const { connection_id, reserved } = await this.reservations.reserve(fingerprint, meta());
-    try {
-      await this.connections.execute(
-        connection_id,
-        {
-          type: 'RegisterConnection',
-          data: {
-            connection_id,
-            organization_id,
-            kind: definition.kind,
-            type: definition.type,
-            sub_type: definition.sub_type,
-            name: 'this server',
-            fingerprint,
-            identity: identityOf(definition, metadata),
-            metadata,
-            credential_id: null,
-            auto_connect: true,
-          },
-          metadata: meta(),
-        },
-        {},
-        { isNew: reserved },
-      );
-    } catch (error) {
-      if (!(error instanceof ReplyError && error.code === 'conflict')) throw error;
-      // Known from an earlier start: bring it back unless a person decided otherwise.
-      const { state } = await this.connections.load(connection_id);
-      const current = state as Connection;
-      if (current.status === 'disconnected' && current.disconnected_by === 'system') {
-        await this.connections.execute(connection_id, { type: 'RequestTransition', data: { to: 'connected', reason: 'server started', auto_connect: true }, metadata: meta() });
-      }
+    const identity = identityOf(definition, metadata);
+    const { connection_id, state } = await this.connections.executeForFingerprint(fingerprint, (id) => ({
+      // Discovered as the system, then registered and connected: auto-connect kinds connect themselves.
+      type: 'DiscoverConnection',
+      data: {
+        connection_id: id,
+        organization_id,
+        kind: definition.kind,
+        type: definition.type,
+        sub_type: definition.sub_type,
+        name: 'this server',
+        fingerprint,
+        identity,
+        metadata,
+        credential_id: null,
+        source: 'self-registration',
+      },
+      metadata: meta(),
+    }));
+    const current = state as Connection;
+    const steps: Record<string, Status | undefined> = {
+      discovered: 'registered',
+      registered: 'connected',
+      // A later start brings it back, unless a person disconnected it (note 2 of DESIGN 6.2).
+      disconnected: current.disconnected_by === 'system' ? 'connected' : undefined,
+    };
+    for (let next = steps[current.status]; next; next = steps[next]) {
+      await this.connections.execute(connection_id, {
+        type: 'RequestTransition',
+        data: { to: next, reason: 'server started', auto_connect: true },
+        metadata: meta(),
+      });
     }
     this.logger.log(`this server is connection ${connection_id}`);
   }

@@ -7,7 +7,6 @@ import { commandMetadata } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
 import { CONNECTIVITY, type ConnectivityTester } from '../connectivity';
 import { Credentials } from '../../credentials/credentials';
-import { FingerprintReservations } from '../fingerprint-reservations';
 import type { RegisterConnectionDto } from './register-connection.dto';
 
 /** Manual registration: a failed connectivity test creates the connection in `not found`. */
@@ -15,7 +14,6 @@ import type { RegisterConnectionDto } from './register-connection.dto';
 export class RegisterConnectionHandler {
   constructor(
     private readonly connections: ConnectionCommands,
-    private readonly reservations: FingerprintReservations,
     private readonly credentials: Credentials,
     @Inject(CONNECTIVITY) private readonly connectivity: ConnectivityTester,
   ) {}
@@ -39,38 +37,40 @@ export class RegisterConnectionHandler {
     const identity = identityOf(definition, metadata);
     const fingerprint = fingerprintOf(caller.organization_id, definition.kind, identity);
     const meta = commandMetadata(caller);
-    const { connection_id, reserved } = await this.reservations.reserve(fingerprint, { ...meta, ...trace });
-    // An inline secret becomes a credential only once the connection is known to be new.
+    // An inline secret becomes a credential; if the registration is refused, it goes again.
     const credential_id = inline
-      ? reserved
-        ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).credential_id
-        : null
+      ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).credential_id
       : (request.credential_id ?? null);
-    const result = await this.connections.execute(
-      connection_id,
-      {
-        type: 'RegisterConnection',
-        data: {
-          connection_id,
-          organization_id: caller.organization_id,
-          kind: definition.kind,
-          type: definition.type,
-          sub_type: definition.sub_type,
-          name: request.name,
-          fingerprint,
-          identity,
-          metadata,
-          credential_id,
-          auto_connect: definition.auto_connect,
-          ...(probe ? { probe } : {}),
-        },
-        metadata: meta,
-      },
-      trace,
-      { isNew: reserved },
-    );
+    let result;
+    try {
+      result = await this.connections.executeForFingerprint(
+        fingerprint,
+        (connection_id) => ({
+          type: 'RegisterConnection',
+          data: {
+            connection_id,
+            organization_id: caller.organization_id,
+            kind: definition.kind,
+            type: definition.type,
+            sub_type: definition.sub_type,
+            name: request.name,
+            fingerprint,
+            identity,
+            metadata,
+            credential_id,
+            auto_connect: definition.auto_connect,
+            ...(probe ? { probe } : {}),
+          },
+          metadata: meta,
+        }),
+        trace,
+      );
+    } catch (error) {
+      if (inline && credential_id) await this.credentials.delete(caller, credential_id, trace);
+      throw error;
+    }
     const view = viewOf(result);
-    if (!view) throw new ReplyError('conflict', 'the connection could not be registered', { connection_id });
+    if (!view) throw new ReplyError('conflict', 'the connection could not be registered', { connection_id: result.connection_id });
     return view;
   }
 }
