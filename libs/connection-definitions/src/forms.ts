@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FieldError } from '@clp/contracts';
-import type { KindDefinition } from './definitions';
+import type { JsonSchema, KindDefinition } from './definitions';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -24,7 +24,7 @@ const toFieldErrors = (prefix: string, errors: ErrorObject[] | null | undefined)
   for (const error of errors ?? []) {
     const missing = error.keyword === 'required' ? `/${(error.params as { missingProperty: string }).missingProperty}` : '';
     const path = `${error.instancePath}${missing}`.replace(/^\//, '').replace(/\//g, '.');
-    const field = path ? `${prefix}.${path}` : prefix;
+    const field = [prefix, path].filter(Boolean).join('.');
     byField.set(field, [...(byField.get(field) ?? []), error.message ?? error.keyword]);
   }
   return [...byField].map(([field, reasons]) => ({ field, reasons }));
@@ -40,4 +40,13 @@ export const connectionFormErrors = (definition: KindDefinition, metadata: unkno
 export const credentialFormErrors = (definition: KindDefinition, secret: unknown): FieldError[] => {
   const validate = validatorsOf(definition).credential;
   return validate(secret) ? [] : toFieldErrors('credential', validate.errors);
+};
+
+/**
+ * A compiled validator for any JSON Schema, answering the fields it gets wrong (never their
+ * values): for messages on hot paths, where decorators and class instances cost too much.
+ */
+export const schemaValidator = (schema: JsonSchema): ((value: unknown) => FieldError[]) => {
+  const validate = ajv.compile(schema);
+  return (value) => (validate(value) ? [] : toFieldErrors('', validate.errors));
 };

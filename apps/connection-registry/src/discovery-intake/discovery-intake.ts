@@ -1,29 +1,25 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { NatsConnection } from 'nats';
 import { INTEGRATION_STREAMS, ReplyError } from '@clp/contracts';
 import { connectionFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
-import { consumeDurable, ensureStream, fieldErrors, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
+import { consumeDurable, ensureStream, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
 import { ConnectionCommands } from '../connections/connection-commands';
 import { NATS_CONNECTION } from '../registry-runtime';
-import { ResourceFoundDto } from './resource-found.dto';
+import { resourceFoundErrors, type ResourceFoundReport } from './resource-found.schema';
 
 export const INTAKE_CONCURRENCY = Symbol('INTAKE_CONCURRENCY');
 
 /** Validates a report; a report that can never become a connection is refused, not retried. */
-export const decodeResourceFound = (data: Uint8Array): ResourceFoundDto => {
-  let raw: unknown;
+export const decodeResourceFound = (data: Uint8Array): ResourceFoundReport => {
+  let report: ResourceFoundReport;
   try {
-    raw = JSON.parse(new TextDecoder().decode(data));
+    report = JSON.parse(new TextDecoder().decode(data)) as ResourceFoundReport;
   } catch {
     throw new ReplyError('validation_failed', 'the discovery report is not JSON');
   }
-  const report = plainToInstance(ResourceFoundDto, raw);
-  const errors = validateSync(report, { whitelist: true, validationError: { target: false, value: false } });
-  if (errors.length) throw validationFailed(fieldErrors(errors));
-  const definition = kindDefinition(report.data.kind);
-  const formErrors = connectionFormErrors(definition, report.data.metadata);
+  const errors = resourceFoundErrors(report);
+  if (errors.length) throw validationFailed(errors);
+  const formErrors = connectionFormErrors(kindDefinition(report.data.kind), report.data.metadata);
   if (formErrors.length) throw validationFailed(formErrors);
   return report;
 };
@@ -63,7 +59,7 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
     await this.consumer?.stop();
   }
 
-  async intake(report: ResourceFoundDto, delivery: Pick<Delivery, 'correlation_id' | 'traceparent'>): Promise<void> {
+  async intake(report: ResourceFoundReport, delivery: Pick<Delivery, 'correlation_id' | 'traceparent'>): Promise<void> {
     const { data } = report;
     const definition = kindDefinition(data.kind);
     const identity = identityOf(definition, data.metadata);
