@@ -1,5 +1,4 @@
-import type { INestMicroservice } from '@nestjs/common';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import {
   INTEGRATION_STREAMS,
   parseConnectionEvent,
@@ -9,9 +8,9 @@ import {
   type ConnectionView,
   type Reply,
 } from '@clp/contracts';
-import { Requester } from '@clp/messaging';
-import { freePort, startNats, startPrometheus, startRedis, waitFor, type TestServer } from '@clp/testing';
-import { createRegistry } from './registry';
+import type { Requester } from '@clp/messaging';
+import { freePort, startPrometheus, waitFor, type TestServer } from '@clp/testing';
+import { result, startRegistryHarness, type RegistryHarness } from './registry.fixtures';
 
 const R = SUBJECTS.registry;
 const operator: Caller = { organization_id: 'org-a', user_id: 'olivia', role: 'operator' };
@@ -19,34 +18,20 @@ const admin: Caller = { ...operator, user_id: 'ada', role: 'admin' };
 const viewer: Caller = { ...operator, user_id: 'vic', role: 'viewer' };
 const stranger: Caller = { organization_id: 'org-b', user_id: 'sam', role: 'admin' };
 
-const result = <T>(reply: Reply<T>): T => {
-  if ('error' in reply) throw new Error(`unexpected error reply: ${JSON.stringify(reply.error)}`);
-  return reply.result;
-};
 
 describe('connection registry over its NATS API (real NATS, Redis and Prometheus)', () => {
-  let nats: TestServer;
-  let redis: TestServer;
+  let h: RegistryHarness;
   let prometheus: TestServer;
-  let app: INestMicroservice;
   let nc: NatsConnection;
   let api: Requester;
 
   beforeAll(async () => {
-    [nats, redis, prometheus] = await Promise.all([startNats(), startRedis(), startPrometheus()]);
-    app = await createRegistry(
-      { natsUrl: nats.url, redisUrl: redis.url, instanceName: 'registry-test', readModelPrefix: 'registry:v1:', connectivityTimeoutMs: 1000, intakeConcurrency: 8 },
-      false,
-    );
-    await app.listen();
-    nc = await connect({ servers: nats.url });
-    api = new Requester(nc, { timeoutMs: 10_000 });
+    [h, prometheus] = await Promise.all([startRegistryHarness({ connectivityTimeoutMs: 1000 }), startPrometheus()]);
+    ({ nc, api } = h);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await app?.close();
-    await Promise.all([nats, redis, prometheus].map((s) => s?.stop()));
+    await Promise.all([h?.stop(), prometheus?.stop()]);
   });
 
   const list = async (caller: Caller, query: Record<string, unknown> = {}) =>

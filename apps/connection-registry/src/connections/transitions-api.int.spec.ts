@@ -1,10 +1,8 @@
-import type { INestMicroservice } from '@nestjs/common';
-import { connect, type NatsConnection } from 'nats';
 import { STATUSES, SUBJECTS, type Caller, type Cause, type ConnectionView, type Reply, type Status } from '@clp/contracts';
 import { allowedTransitions } from '@clp/connection-lifecycle';
-import { Requester } from '@clp/messaging';
-import { startNats, startPrometheus, startRedis, type TestServer } from '@clp/testing';
-import { createRegistry } from '../registry';
+import type { Requester } from '@clp/messaging';
+import { startPrometheus, type TestServer } from '@clp/testing';
+import { result, startRegistryHarness, type RegistryHarness } from '../registry.fixtures';
 
 const R = SUBJECTS.registry;
 const admin: Caller = { organization_id: 'org-t', user_id: 'ada', role: 'admin' };
@@ -22,29 +20,18 @@ const PATHS: Record<Exclude<Status, 'deleted'>, Array<[Status, Cause]>> = {
 };
 
 describe('every allowed transition, and the refused ones, through the NATS API (real NATS, Redis, Prometheus)', () => {
-  let nats: TestServer;
-  let redis: TestServer;
+  let h: RegistryHarness;
   let prometheus: TestServer;
-  let app: INestMicroservice;
-  let nc: NatsConnection;
   let api: Requester;
   let n = 0;
 
   beforeAll(async () => {
-    [nats, redis, prometheus] = await Promise.all([startNats(), startRedis(), startPrometheus()]);
-    app = await createRegistry(
-      { natsUrl: nats.url, redisUrl: redis.url, instanceName: 'registry-transitions', readModelPrefix: 'registry:v1:', connectivityTimeoutMs: 2000, intakeConcurrency: 4 },
-      false,
-    );
-    await app.listen();
-    nc = await connect({ servers: nats.url });
-    api = new Requester(nc, { timeoutMs: 10_000 });
+    [h, prometheus] = await Promise.all([startRegistryHarness({ instanceName: 'registry-transitions' }), startPrometheus()]);
+    ({ api } = h);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await app?.close();
-    await Promise.all([nats, redis, prometheus].map((s) => s?.stop()));
+    await Promise.all([h?.stop(), prometheus?.stop()]);
   });
 
   const transition = (connection_id: string, status: Status, cause: Cause) =>
@@ -61,12 +48,9 @@ describe('every allowed transition, and the refused ones, through the NATS API (
       name: `walker-${++n}`,
       metadata: { url: prometheus.url, owner: `owner-${n}` },
     })) as Reply<ConnectionView>;
-    if ('error' in reply) throw new Error(JSON.stringify(reply.error));
-    for (const [to, cause] of PATHS[status]) {
-      const step = await transition(reply.result.connection_id, to, cause);
-      if ('error' in step) throw new Error(`path to ${status}: ${JSON.stringify(step.error)}`);
-    }
-    return reply.result.connection_id;
+    const { connection_id } = result(reply);
+    for (const [to, cause] of PATHS[status]) result(await transition(connection_id, to, cause));
+    return connection_id;
   };
 
   for (const cause of ['user', 'system'] as const) {

@@ -1,11 +1,11 @@
-import type { INestMicroservice, LoggerService } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import Redis from 'ioredis';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { SUBJECTS, type Caller, type ConnectionView, type CredentialView, type Reply } from '@clp/contracts';
 import { generateMasterKey } from '@clp/credential-vault';
-import { Requester } from '@clp/messaging';
-import { startNats, startRedis, startRegistry, startPrometheus, waitFor, type TestServer } from '@clp/testing';
-import { createRegistry } from '../registry';
+import type { Requester } from '@clp/messaging';
+import { startPrometheus, startRegistry, waitFor, type TestServer } from '@clp/testing';
+import { result, startRegistryHarness, type RegistryHarness } from '../registry.fixtures';
 
 // bcrypt (cost 4) of the two passwords below, for docker-registry's htpasswd (made with Python's crypt).
 const FIRST = 'first-secret-4711';
@@ -30,16 +30,10 @@ class CapturingLogger implements LoggerService {
   verbose = this.keep;
 }
 
-const result = <T>(reply: Reply<T>): T => {
-  if ('error' in reply) throw new Error(`unexpected error reply: ${JSON.stringify(reply.error)}`);
-  return reply.result;
-};
 
 describe('credentials (real NATS, Redis and an OCI registry with basic auth)', () => {
-  let nats: TestServer;
-  let redis: TestServer;
+  let h: RegistryHarness;
   let registry: TestServer;
-  let app: INestMicroservice;
   let nc: NatsConnection;
   let api: Requester;
   const logger = new CapturingLogger();
@@ -47,33 +41,20 @@ describe('credentials (real NATS, Redis and an OCI registry with basic auth)', (
   const registryAuth = { htpasswd: HTPASSWD[FIRST] };
 
   beforeAll(async () => {
-    [nats, redis, registry] = await Promise.all([startNats(), startRedis(), startRegistry(registryAuth)]);
-    app = await createRegistry(
-      {
-        natsUrl: nats.url,
-        redisUrl: redis.url,
-        instanceName: 'registry-credentials',
-        readModelPrefix: 'registry:v1:',
-        connectivityTimeoutMs: 2000,
-        intakeConcurrency: 4,
-        credentialsMasterKey: generateMasterKey(),
-      },
-      logger,
-    );
-    await app.listen();
-    nc = await connect({ servers: nats.url });
-    api = new Requester(nc, { timeoutMs: 10_000 });
+    [h, registry] = await Promise.all([
+      startRegistryHarness({ instanceName: 'registry-credentials', credentialsMasterKey: generateMasterKey(), logger }),
+      startRegistry(registryAuth),
+    ]);
+    ({ nc, api } = h);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await app?.close();
-    await Promise.all([nats, redis, registry].map((s) => s?.stop()));
+    await Promise.all([h?.stop(), registry?.stop()]);
   });
 
   /** Every byte the system stored or sent: Redis keys and values, and every JetStream message. */
   const everythingStored = async (): Promise<string> => {
-    const client = new Redis(redis.url);
+    const client = new Redis(h.redis.url);
     const dump: string[] = [];
     for (const key of await client.keys('*')) {
       const kind = await client.type(key);

@@ -1,10 +1,8 @@
-import type { INestMicroservice } from '@nestjs/common';
-import { connect, JSONCodec, type NatsConnection } from 'nats';
+import { JSONCodec, type NatsConnection } from 'nats';
 import { discoveryEventSubject, INTEGRATION_STREAMS, SUBJECTS, type Caller, type ConnectionPage, type Reply, } from '@clp/contracts';
-import { ensureStream, Requester } from '@clp/messaging';
-import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
-import type { RegistryConfig } from '../config';
-import { createRegistry } from '../registry';
+import { ensureStream, type Requester } from '@clp/messaging';
+import { waitFor } from '@clp/testing';
+import { startRegistryHarness, type RegistryHarness } from '../registry.fixtures';
 import { report } from './discovery-reports.fixtures';
 
 const codec = JSONCodec();
@@ -12,33 +10,18 @@ const viewer: Caller = { organization_id: 'org-d', user_id: 'vic', role: 'viewer
 const admin: Caller = { ...viewer, user_id: 'ada', role: 'admin' };
 
 describe('discovery intake (real NATS and Redis)', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  let replicas: INestMicroservice[];
+  let h: RegistryHarness;
   let nc: NatsConnection;
   let api: Requester;
 
   beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
-    const config = (name: string): RegistryConfig => ({
-      natsUrl: nats.url,
-      redisUrl: redis.url,
-      instanceName: name,
-      readModelPrefix: 'registry:v1:',
-      connectivityTimeoutMs: 500,
-      intakeConcurrency: 16,
-    });
-    replicas = await Promise.all(['registry-a', 'registry-b'].map((name) => createRegistry(config(name), false)));
-    await Promise.all(replicas.map((app) => app.listen()));
-    nc = await connect({ servers: nats.url });
-    api = new Requester(nc, { timeoutMs: 10_000 });
+    h = await startRegistryHarness({ instanceName: 'registry', replicas: 2, connectivityTimeoutMs: 500, intakeConcurrency: 16 });
+    ({ nc, api } = h);
     await ensureStream(await nc.jetstreamManager(), INTEGRATION_STREAMS.discovery);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await Promise.all((replicas ?? []).map((app) => app.close()));
-    await Promise.all([nats, redis].map((s) => s?.stop()));
+    await h?.stop();
   });
 
   const publish = async (reports: Array<ReturnType<typeof report>>) => {

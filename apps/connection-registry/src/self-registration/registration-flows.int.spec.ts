@@ -1,42 +1,25 @@
-import type { INestMicroservice } from '@nestjs/common';
-import { connect, type NatsConnection } from 'nats';
 import { SUBJECTS, type Caller, type ConnectionPage, type ConnectionView, type InitRegistrationReply, type Reply } from '@clp/contracts';
-import { Requester } from '@clp/messaging';
-import { startNats, startPrometheus, startRedis, waitFor, type TestServer } from '@clp/testing';
-import type { RegistryConfig } from '../config';
-import { createRegistry } from '../registry';
+import type { Requester } from '@clp/messaging';
+import { startPrometheus, waitFor, type TestServer } from '@clp/testing';
+import { result, startRegistryHarness, type RegistryHarness } from '../registry.fixtures';
 
 const R = SUBJECTS.registry;
 const operator: Caller = { organization_id: 'org-r', user_id: 'olivia', role: 'operator' };
 const server = { organization_id: 'org-r', server_id: 'srv-1', server_version: '1.2.3', server_build_sha: 'abc123', server_location: 'http://localhost:8080' };
 
-const result = <T>(reply: Reply<T>): T => {
-  if ('error' in reply) throw new Error(`unexpected error reply: ${JSON.stringify(reply.error)}`);
-  return reply.result;
-};
 
 describe('self-registration and the two-step registration (real NATS, Redis and Prometheus)', () => {
-  let nats: TestServer;
-  let redis: TestServer;
+  let h: RegistryHarness;
   let prometheus: TestServer;
-  let app: INestMicroservice;
-  let nc: NatsConnection;
   let api: Requester;
-  let config: RegistryConfig;
 
   beforeAll(async () => {
-    [nats, redis, prometheus] = await Promise.all([startNats(), startRedis(), startPrometheus()]);
-    config = { natsUrl: nats.url, redisUrl: redis.url, instanceName: 'registry-flows', readModelPrefix: 'registry:v1:', connectivityTimeoutMs: 2000, intakeConcurrency: 4, server };
-    app = await createRegistry(config, false);
-    await app.listen();
-    nc = await connect({ servers: nats.url });
-    api = new Requester(nc, { timeoutMs: 10_000 });
+    [h, prometheus] = await Promise.all([startRegistryHarness({ instanceName: 'registry-flows', server }), startPrometheus()]);
+    ({ api } = h);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await app?.close();
-    await Promise.all([nats, redis, prometheus].map((s) => s?.stop()));
+    await Promise.all([h?.stop(), prometheus?.stop()]);
   });
 
   const servers = async () =>
@@ -51,9 +34,7 @@ describe('self-registration and the two-step registration (real NATS, Redis and 
       status: 'connected',
       metadata: { server_id: 'srv-1', server_version: '1.2.3', server_build_sha: 'abc123', server_location: 'http://localhost:8080' },
     });
-    await app.close();
-    app = await createRegistry(config, false);
-    await app.listen();
+    await h.restart();
     const again = await servers();
     expect(again.total_count).toBe(1);
     expect(again.connections[0].connection_id).toBe(page.connections[0].connection_id);
