@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { AckPolicy, createInbox, DeliverPolicy, nanos, NatsError, type ConsumerConfig, type JsMsg, type NatsConnection, type Subscription } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, type ConsumerConfig, type JsMsg, type NatsConnection } from 'nats';
 import { ReplyError } from '@clp/contracts';
+import { ReplyInbox } from './reply-inbox';
 import { isNotFound } from './streams';
 import { incomingContext, type MessageContext } from './trace-headers';
 
@@ -45,72 +46,15 @@ const ACK = new TextEncoder().encode('+ACK');
 /** How long an ack waits for the server's confirmation: nats.js's default for `ackAck`. */
 const ACK_TIMEOUT_MS = 5000;
 
-/**
- * `ackAck` for many messages at once: one reply subscription and one timer for all of them,
- * where nats.js sets up a request (a timer and three stack traces) per message.
- */
-class AckConfirmations {
-  private readonly inbox = `${createInbox()}.`;
-  private readonly pending = new Map<string, { resolve(): void; reject(error: Error): void; deadline: number }>();
-  private subscription?: Subscription;
-  private sweeper?: NodeJS.Timeout;
-  private next = 0;
-
-  constructor(private readonly nc: NatsConnection) {}
-
-  /** Acks the message and resolves once the server confirmed it. */
-  async ack(message: JsMsg): Promise<void> {
-    // The ack subject is the delivery's reply subject (nats.js keeps it, but its `JsMsg` type does not show it).
-    const subject = (message as JsMsg & { reply?: string }).reply;
-    if (!subject) {
-      await message.ackAck();
-      return;
-    }
-    this.subscription ??= this.nc.subscribe(`${this.inbox}*`, {
-      callback: (error, reply) => {
-        if (error) return;
-        const token = reply.subject.slice(this.inbox.length);
-        const waiting = this.pending.get(token);
-        if (!waiting) return;
-        this.pending.delete(token);
-        this.stopSweeperIfIdle();
-        waiting.resolve();
-      },
-    });
-    const token = (++this.next).toString(36);
-    return new Promise<void>((resolve, reject) => {
-      try {
-        this.nc.publish(subject, ACK, { reply: this.inbox + token });
-      } catch (error) {
-        reject(error as Error);
-        return;
-      }
-      this.pending.set(token, { resolve, reject, deadline: Date.now() + ACK_TIMEOUT_MS });
-      this.sweeper ??= setInterval(() => this.sweep(), 100).unref();
-    });
-  }
-
-  close(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
-    this.sweep(Number.POSITIVE_INFINITY);
-  }
-
-  private sweep(now = Date.now()): void {
-    for (const [token, waiting] of this.pending) {
-      if (waiting.deadline > now) continue;
-      this.pending.delete(token);
-      waiting.reject(new NatsError('TIMEOUT', 'TIMEOUT'));
-    }
-    this.stopSweeperIfIdle();
-  }
-
-  private stopSweeperIfIdle(): void {
-    if (this.pending.size > 0 || !this.sweeper) return;
-    clearInterval(this.sweeper);
-    this.sweeper = undefined;
-  }
-}
+/** `ackAck`, through one reply inbox for every message of the consumer. */
+const confirmAck = async (inbox: ReplyInbox, message: JsMsg): Promise<void> => {
+  // The ack subject is the delivery's reply subject (nats.js keeps it, but its `JsMsg` type does not show it).
+  const subject = (message as JsMsg & { reply?: string }).reply;
+  if (!subject) return void (await message.ackAck());
+  const reply = await inbox.request(subject, ACK, { timeoutMs: ACK_TIMEOUT_MS });
+  // A status reply (503: nobody took the ack, e.g. the consumer is gone) is no confirmation.
+  if (reply.headers?.code) throw new Error(`ack not confirmed: ${reply.headers.code} ${reply.headers.description}`);
+};
 
 const isRefused = (error: unknown): boolean => error instanceof ReplyError && error.code === 'validation_failed';
 
@@ -140,7 +84,7 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
     await jsm.consumers.add(options.stream, config);
   }
 
-  const confirmations = new AckConfirmations(nc);
+  const confirmations = new ReplyInbox(nc);
   const handleOne = async (message: JsMsg): Promise<void> => {
     let payload: T;
     try {
@@ -157,7 +101,7 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
         seq: message.seq,
         deliveryCount: message.info.redeliveryCount,
       });
-      await confirmations.ack(message);
+      await confirmAck(confirmations, message);
     } catch (error) {
       if (isRefused(error)) {
         logger.warn(`refused message ${message.seq} on ${message.subject}: ${(error as Error).message}`);

@@ -4,3 +4,4 @@ export * from './trace-headers';
 export * from './requester';
 export * from './durable-consumer';
 export * from './nest-replies';
+export * from './reply-inbox';
