@@ -1,5 +1,5 @@
-import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import type { CreateCredentialRequest, CredentialRef, UpdateCredentialRequest } from '@clp/contracts';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import type { CreateCredentialRequest, CredentialRef, PageQuery, UpdateCredentialRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
 import { CallerRequest } from '../connections/caller';
 
@@ -34,4 +34,17 @@ export class UpdateCredentialDto extends CallerRequest implements UpdateCredenti
 export class CredentialRefDto extends CallerRequest implements CredentialRef {
   @IsUUID()
   credential_id!: string;
+}
+
+export class ListCredentialsDto extends CallerRequest implements PageQuery {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  page?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pagesize?: number;
 }

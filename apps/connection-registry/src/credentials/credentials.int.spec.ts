@@ -132,10 +132,16 @@ describe('credentials (real NATS, Redis and an OCI registry with basic auth)', (
     }
     await waitFor(async () => (await everythingStored()).includes(credential.credential_id), { message: 'stored' });
 
+    const listed = () => api.send(R.listCredentials, { caller: operator, pagesize: 100 }) as Promise<Reply<{ credentials: CredentialView[]; total_count: number }>>;
+    const shared = await waitFor(async () => result(await listed()).credentials.find((c) => c.credential_id === credential.credential_id));
+    expect(shared).toMatchObject({ name: 'shared', kind: 'prometheus', secret_fields: ['token'] });
+    expect(JSON.stringify(await listed())).not.toContain(secret);
+
     expect(result(await api.send(R.deleteCredential, { caller: admin, credential_id: credential.credential_id }))).toEqual({
       credential_id: credential.credential_id,
     });
     expect(await api.send(R.getCredential, { caller: admin, credential_id: credential.credential_id })).toMatchObject({ error: { code: 'not_found' } });
+    await waitFor(async () => !result(await listed()).credentials.some((c) => c.credential_id === credential.credential_id), { message: 'unlisted' });
 
     const stored = await everythingStored();
     expect(stored).toContain(credential.credential_id);

@@ -100,6 +100,23 @@ local function apply(event)
       index(doc, false)
       redis.call('DEL', docKey(doc.connection_id))
     end
+  elseif event.type == 'CredentialCreated' then
+    -- Credentials: metadata only (their events carry no secret), one hash per organization.
+    local view = {
+      credential_id = data.credential_id, organization_id = data.organization_id, name = data.name, kind = data.kind,
+      secret_fields = data.secret_fields, owner = data.owner, created_at = event.occurred_at, updated_at = event.occurred_at,
+    }
+    redis.call('HSET', idx(data.organization_id, 'credentials'), data.credential_id, cjson.encode(view))
+  elseif event.type == 'CredentialUpdated' then
+    local raw = redis.call('HGET', idx(data.organization_id, 'credentials'), data.credential_id)
+    if not raw then return end
+    local view = cjson.decode(raw)
+    if type(data.name) == 'string' then view.name = data.name end
+    if type(data.secret_fields) == 'table' then view.secret_fields = data.secret_fields end
+    view.updated_at = event.occurred_at
+    redis.call('HSET', idx(data.organization_id, 'credentials'), data.credential_id, cjson.encode(view))
+  elseif event.type == 'CredentialDeleted' then
+    redis.call('HDEL', idx(data.organization_id, 'credentials'), data.credential_id)
   end
 end
 

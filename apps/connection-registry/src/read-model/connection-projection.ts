@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { batchesOf, EVENT_STORE, type AllFilter, type AllSubscription, type EventStore } from '@clp/event-store';
 import { ConnectionReadModel, REFUSED } from './connection-read-model';
 
-/** What the read model is made of: every event of every connection stream. */
-export const CONNECTION_EVENTS: AllFilter = { streamPrefixes: ['connection-'] };
+/** What the read model is made of: every event of every connection and credential stream. */
+export const READ_MODEL_EVENTS: AllFilter = { streamPrefixes: ['connection-', 'credential-'] };
 
 /**
  * Keeps the active read model version up to date: every connection event, in order, from its
@@ -35,7 +35,7 @@ export class ConnectionProjection implements OnApplicationBootstrap, OnApplicati
     while (!this.stopped) {
       try {
         const { version, checkpoint } = await this.readModel.position();
-        this.subscription = this.store.subscribeToAll({ fromCheckpoint: checkpoint, filter: CONNECTION_EVENTS });
+        this.subscription = this.store.subscribeToAll({ fromCheckpoint: checkpoint, filter: READ_MODEL_EVENTS });
         if (this.stopped) await this.subscription.stop();
         for await (const batch of batchesOf(this.subscription, 500)) {
           if ((await this.readModel.apply(batch, version)) !== REFUSED) continue;

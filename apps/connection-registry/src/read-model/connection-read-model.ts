@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { ConnectionPage, ConnectionView, Status } from '@clp/contracts';
+import type { ConnectionPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
 
 export const REDIS = Symbol('REDIS');
@@ -20,6 +20,8 @@ const LIST = script('list-connections.lua');
 // The active version and its checkpoint, read together so they cannot disagree.
 const POSITION = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return { v, redis.call('GET', ARGV[1] .. v .. ':checkpoint') or '' }`;
+const CREDENTIALS = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
+return redis.call('HVALS', ARGV[1] .. v .. ':org:' .. ARGV[3] .. ':credentials')`;
 const GET = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return redis.call('GET', ARGV[1] .. v .. ':conn:' .. ARGV[3])`;
 
@@ -90,6 +92,13 @@ export class ConnectionReadModel {
     const raw = (await this.redis.eval(GET, 0, this.namespace, this.initialVersion, connectionId)) as string | null;
     const view = raw ? toView(raw) : undefined;
     return view?.organization_id === organizationId ? view : undefined;
+  }
+
+  /** An organization's credentials by name (they are few: sorted here, not indexed). */
+  async credentials(organizationId: string, page: number, pagesize: number) {
+    const raw = (await this.redis.eval(CREDENTIALS, 0, this.namespace, this.initialVersion, organizationId)) as string[];
+    const all = raw.map((r) => JSON.parse(r) as CredentialView).sort((a, b) => a.name.localeCompare(b.name) || a.credential_id.localeCompare(b.credential_id));
+    return { credentials: all.slice(page * pagesize, (page + 1) * pagesize), page, page_size: pagesize, total_count: all.length };
   }
 
   async list(organizationId: string, criteria: ListCriteria): Promise<ConnectionPage> {

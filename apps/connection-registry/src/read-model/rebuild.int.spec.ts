@@ -8,7 +8,7 @@ import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
 import { configFromEnv } from '../config';
 import { ConnectionCommands } from '../connections/connection-commands';
 import { createRegistry } from '../registry';
-import { CONNECTION_EVENTS } from './connection-projection';
+import { READ_MODEL_EVENTS } from './connection-projection';
 import { ConnectionReadModel } from './connection-read-model';
 import { expectedSummaries, ORGANIZATIONS, RandomOperations } from './random-operations.fixtures';
 import { rebuildReadModel } from './rebuild';
@@ -77,7 +77,7 @@ describe('rebuilding the registry read model (real NATS and Redis)', () => {
   };
 
   const caughtUp = async () => {
-    const head = await store.lastPosition(CONNECTION_EVENTS);
+    const head = await store.lastPosition(READ_MODEL_EVENTS);
     await waitFor(async () => (await readModel.position()).checkpoint === head, { timeoutMs: 60_000, message: `read model at ${head}` });
   };
 
@@ -147,8 +147,8 @@ describe('rebuilding the registry read model (real NATS and Redis)', () => {
 
   it('redelivering the whole history to the active version changes nothing', async () => {
     const before = await dump('registry:v2:');
-    const head = await store.lastPosition(CONNECTION_EVENTS);
-    const subscription = store.subscribeToAll({ filter: CONNECTION_EVENTS });
+    const head = await store.lastPosition(READ_MODEL_EVENTS);
+    const subscription = store.subscribeToAll({ filter: READ_MODEL_EVENTS });
     let applied = 0;
     // Odd-sized batches, so that batch edges fall elsewhere than the projection's did.
     for await (const batch of batchesOf(subscription, 37)) {

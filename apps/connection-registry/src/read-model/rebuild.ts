@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { batchesOf, type Checkpoint, type EventStore } from '@clp/event-store';
-import { CONNECTION_EVENTS } from './connection-projection';
+import { READ_MODEL_EVENTS } from './connection-projection';
 import { ConnectionReadModel, REFUSED, script } from './connection-read-model';
 
 const SWITCH = script('switch-version.lua');
@@ -55,11 +55,11 @@ export const rebuildReadModel = async (store: EventStore, redis: Redis, prefix: 
   const model = new ConnectionReadModel(redis, prefix);
   const version = (await redis.eval(NEXT_VERSION, 0, model.namespace, model.initialVersion)) as string;
   // Without `lastPosition`, the live version's checkpoint is the only target the switch knows.
-  let target: Checkpoint = (await store.lastPosition?.(CONNECTION_EVENTS)) ?? '';
+  let target: Checkpoint = (await store.lastPosition?.(READ_MODEL_EVENTS)) ?? '';
   let reached: Checkpoint = '';
   let events = 0;
   let previous: string | undefined;
-  const subscription = store.subscribeToAll({ filter: CONNECTION_EVENTS });
+  const subscription = store.subscribeToAll({ filter: READ_MODEL_EVENTS });
   const batches = batchesOf(subscription, options.batchSize ?? 500)[Symbol.asyncIterator]();
   try {
     while (previous === undefined) {
