@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerConfig, type JsMsg, type NatsConnection } from 'nats';
 import { ReplyError } from '@clp/contracts';
-import { ReplyInbox } from './reply-inbox';
 import { isNotFound } from './streams';
 import { incomingContext, type MessageContext } from './trace-headers';
 
@@ -42,20 +41,6 @@ const jsonDecode = <T>(data: Uint8Array): T => {
   }
 };
 
-const ACK = new TextEncoder().encode('+ACK');
-/** How long an ack waits for the server's confirmation: nats.js's default for `ackAck`. */
-const ACK_TIMEOUT_MS = 5000;
-
-/** `ackAck`, through one reply inbox for every message of the consumer. */
-const confirmAck = async (inbox: ReplyInbox, message: JsMsg): Promise<void> => {
-  // The ack subject is the delivery's reply subject (nats.js keeps it, but its `JsMsg` type does not show it).
-  const subject = (message as JsMsg & { reply?: string }).reply;
-  if (!subject) return void (await message.ackAck());
-  const reply = await inbox.request(subject, ACK, { timeoutMs: ACK_TIMEOUT_MS });
-  // A status reply (503: nobody took the ack, e.g. the consumer is gone) is no confirmation.
-  if (reply.headers?.code) throw new Error(`ack not confirmed: ${reply.headers.code} ${reply.headers.description}`);
-};
-
 const isRefused = (error: unknown): boolean => error instanceof ReplyError && error.code === 'validation_failed';
 
 /**
@@ -84,7 +69,6 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
     await jsm.consumers.add(options.stream, config);
   }
 
-  const confirmations = new ReplyInbox(nc);
   const handleOne = async (message: JsMsg): Promise<void> => {
     let payload: T;
     try {
@@ -101,7 +85,9 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
         seq: message.seq,
         deliveryCount: message.info.redeliveryCount,
       });
-      await confirmAck(confirmations, message);
+      // A plain ack: handlers are idempotent (a crash before the ack redelivers anyway), so the
+      // server's confirmation would cost a reply per message and buy nothing.
+      message.ack();
     } catch (error) {
       if (isRefused(error)) {
         logger.warn(`refused message ${message.seq} on ${message.subject}: ${(error as Error).message}`);
@@ -150,7 +136,6 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
       void current?.close();
       await loop;
       await Promise.all(inFlight);
-      confirmations.close();
     },
   };
 };
