@@ -5,3 +5,4 @@ export * from './eventstoredb/eventstoredb-event-store';
 export * from './checkpoint-store';
 export * from './relay';
 export * from './batches';
+export * from './lease';

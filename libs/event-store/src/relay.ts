@@ -4,6 +4,7 @@ import { HEADERS, type IntegrationEvent, type StreamSpec } from '@clp/contracts'
 import { ensureStream } from '@clp/messaging';
 import { batchesOf } from './batches';
 import type { CheckpointStore } from './checkpoint-store';
+import type { Lease } from './lease';
 import { PipelinedPublisher } from './jetstream/pipelined-publisher';
 import type { AllFilter, AllSubscription, EventStore, RecordedEvent } from './port';
 
@@ -24,6 +25,8 @@ export interface RelayOptions {
   /** Events published concurrently before the checkpoint is saved. */
   batchSize?: number;
   publishAttempts?: number;
+  /** Only the replica holding it relays; the others stand by and take over when it lapses. */
+  lease?: { lease: Lease; renewEveryMs: number };
   logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
 }
 
@@ -64,14 +67,28 @@ export class Relay {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      const held = this.options.lease;
+      if (held && !(await held.lease.acquire())) {
+        await new Promise((resolve) => setTimeout(resolve, held.renewEveryMs));
+        continue;
+      }
+      // Renewing while relaying; a lost lease ends this round, and the loop stands by again.
+      const renewal = held
+        ? setInterval(() => {
+            void held.lease.renew().then((kept) => (kept ? undefined : this.subscription?.stop()));
+          }, held.renewEveryMs)
+        : undefined;
       try {
         await this.relayFrom(await this.options.checkpoints.load(this.options.name));
       } catch (error) {
         if (this.stopped) break;
         this.logger.error(`relay ${this.options.name} failed, resuming from its checkpoint: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
+      } finally {
+        clearInterval(renewal);
       }
     }
+    await this.options.lease?.lease.release();
   }
 
   private async relayFrom(checkpoint: string | undefined): Promise<void> {
