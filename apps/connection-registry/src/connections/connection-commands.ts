@@ -23,10 +23,10 @@ export interface TraceIds {
 
 const ATTEMPTS = 5;
 
-/** The view of a connection that exists; deleted ones are not shown. */
-export const viewOf = (loaded: LoadedConnection): ConnectionView | undefined => {
+/** The view of a connection that exists; deleted ones are not shown, except to the deleting command. */
+export const viewOf = (loaded: LoadedConnection, { includeDeleted = false } = {}): ConnectionView | undefined => {
   const { state } = loaded;
-  if (state.status === 'none' || state.status === 'deleted') return undefined;
+  if (state.status === 'none' || (state.status === 'deleted' && !includeDeleted)) return undefined;
   const { identity: _identity, disconnected_by: _by, ...view } = state;
   return { ...view, created_at: loaded.created_at ?? '', updated_at: loaded.updated_at ?? '' };
 };

@@ -63,6 +63,9 @@ describe('every allowed transition, and the refused ones, through the NATS API (
         for (const to of allowed) {
           const reply = await transition(await connectionIn(from), to, cause);
           expect({ to, reply }).toMatchObject({ to, reply: { result: { status: to } } });
+          // The view of the API, not the decider's state.
+          expect(reply).not.toHaveProperty('result.identity');
+          expect(reply).not.toHaveProperty('result.disconnected_by');
         }
         const id = await connectionIn(from);
         for (const to of refused) {

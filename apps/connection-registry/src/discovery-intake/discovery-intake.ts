@@ -27,8 +27,8 @@ export const decodeResourceFound = (data: Uint8Array): ResourceFoundReport => {
 /**
  * Turns discovery reports into connections, one per fingerprint, whatever the number of replicas
  * and of reports. The consumer acks a report only after its connection is stored, so a registry
- * that dies mid-intake gets the report again; the reservation and the deterministic connection and event
- * ids make that harmless.
+ * that dies mid-intake gets the report again; connection ids derived from the fingerprint and
+ * event ids derived from the report make that harmless.
  */
 @Injectable()
 export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy {

@@ -44,6 +44,7 @@ export class TransitionConnectionHandler {
       },
       trace,
     );
-    return viewOf(result) ?? { ...state, status: 'deleted', created_at: result.created_at ?? '', updated_at: result.updated_at ?? '' };
+    // A transition to deleted answers with the connection as it was left: deleted.
+    return viewOf(result, { includeDeleted: true }) as ConnectionView;
   }
 }
