@@ -26,7 +26,7 @@ const main = async () => {
     const result = await rebuildReadModel(store, redis, config.readModelPrefix);
     console.log(
       `read model rebuilt: version ${result.version} (was ${result.previous}), ${result.events} events, ` +
-        `${result.deletedKeys} old keys deleted, ${result.seconds.toFixed(1)} s`,
+        `${result.deletedKeys} old keys deleted, ${result.orphanKeys} left by an earlier killed rebuild deleted, ${result.seconds.toFixed(1)} s`,
     );
   } finally {
     await store.close();

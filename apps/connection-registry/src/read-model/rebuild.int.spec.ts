@@ -180,4 +180,22 @@ describe('rebuilding the registry read model (real NATS and Redis)', () => {
     expect(await keysOf('registry:v2:')).toEqual([]);
     expect(await keysOf('registry:v3:')).toEqual([]);
   }, 300_000);
+
+  it('one rebuild at a time; the next removes what a killed one left behind', async () => {
+    // What a rebuild killed mid-way leaves: a version that never became active.
+    const [first] = await store.readStream((await keysOf('registry:v4:conn:'))[0].replace('registry:v4:conn:', 'connection-'));
+    expect(await readModel.apply([first], 'v9', 'rebuild')).toBe(1);
+    expect((await keysOf('registry:v9:')).length).toBeGreaterThan(0);
+
+    await redis.set('registry:rebuilding', 'someone else', 'EX', 60);
+    await expect(rebuildReadModel(store, redis, 'registry:v1:')).rejects.toThrow('another rebuild is running');
+    expect(await redis.get('registry:rebuilding')).toBe('someone else');
+    await redis.del('registry:rebuilding');
+
+    const result = await rebuildReadModel(store, redis, 'registry:v1:');
+    expect(result.previous).toBe('v4');
+    expect(result.orphanKeys).toBeGreaterThan(0);
+    expect(await keysOf('registry:v9:')).toEqual([]);
+    expect(await redis.exists('registry:rebuilding')).toBe(0);
+  });
 });

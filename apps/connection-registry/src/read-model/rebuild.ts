@@ -14,6 +14,9 @@ if n <= floor then
 end
 return 'v' .. n`;
 
+// One rebuild at a time: the lock expires unless renewed, so a killed rebuild does not block the next for long.
+const LOCK_SECONDS = 60;
+
 export interface RebuildResult {
   version: string;
   previous: string;
@@ -21,6 +24,8 @@ export interface RebuildResult {
   events: number;
   /** Keys of the previous version deleted after the switch. */
   deletedKeys: number;
+  /** Keys of versions an earlier, killed rebuild left behind, deleted before this one began. */
+  orphanKeys: number;
   seconds: number;
 }
 
@@ -53,6 +58,39 @@ export const deleteVersion = async (redis: Redis, prefix: string, batch = 500): 
 export const rebuildReadModel = async (store: EventStore, redis: Redis, prefix: string, options: RebuildOptions = {}): Promise<RebuildResult> => {
   const started = performance.now();
   const model = new ConnectionReadModel(redis, prefix);
+  const lock = `${model.namespace}rebuilding`;
+  const owner = `${process.pid}:${started}`;
+  if ((await redis.set(lock, owner, 'EX', LOCK_SECONDS, 'NX')) !== 'OK') throw new Error('another rebuild is running');
+  try {
+    return await rebuildLocked(store, redis, model, () => redis.expire(lock, LOCK_SECONDS), options, started);
+  } finally {
+    // Released only by its owner: an expired lock may belong to the next rebuild by now.
+    await redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, lock, owner);
+  }
+};
+
+/** Deletes every version but the active one, found by their checkpoints (every written version has one). */
+const deleteOrphans = async (redis: Redis, model: ConnectionReadModel, active: string, batch?: number): Promise<number> => {
+  let deleted = 0;
+  for await (const keys of redis.scanStream({ match: `${globEscape(model.namespace)}v*:checkpoint`, count: 1000 }) as AsyncIterable<string[]>) {
+    for (const key of keys) {
+      const version = key.slice(model.namespace.length).split(':')[0];
+      if (version !== active) deleted += await deleteVersion(redis, model.prefixOf(version), batch);
+    }
+  }
+  return deleted;
+};
+
+const rebuildLocked = async (
+  store: EventStore,
+  redis: Redis,
+  model: ConnectionReadModel,
+  renewLock: () => Promise<unknown>,
+  options: RebuildOptions,
+  started: number,
+): Promise<RebuildResult> => {
+  // Holding the lock, every version but the active one is a killed rebuild's leftover.
+  const orphanKeys = await deleteOrphans(redis, model, (await model.position()).version, options.deleteBatch);
   const version = (await redis.eval(NEXT_VERSION, 0, model.namespace, model.initialVersion)) as string;
   // Without `lastPosition`, the live version's checkpoint is the only target the switch knows.
   let target: Checkpoint = (await store.lastPosition?.(READ_MODEL_EVENTS)) ?? '';
@@ -73,6 +111,7 @@ export const rebuildReadModel = async (store: EventStore, redis: Redis, prefix: 
       const next = await batches.next();
       if (next.done) throw new Error('the event store subscription ended');
       const applied = await model.apply(next.value, version, 'rebuild');
+      await renewLock();
       if (applied === REFUSED) throw new Error(`read model version ${version} became active while it was being rebuilt`);
       events += applied;
       reached = next.value[next.value.length - 1].position;
@@ -87,5 +126,5 @@ export const rebuildReadModel = async (store: EventStore, redis: Redis, prefix: 
     await batches.return(undefined);
   }
   const deletedKeys = await deleteVersion(redis, model.prefixOf(previous), options.deleteBatch);
-  return { version, previous, events, deletedKeys, seconds: (performance.now() - started) / 1000 };
+  return { version, previous, events, deletedKeys, orphanKeys, seconds: (performance.now() - started) / 1000 };
 };
