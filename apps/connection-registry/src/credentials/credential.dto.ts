@@ -1,7 +1,7 @@
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { CreateCredentialRequest, CredentialRef, PageQuery, UpdateCredentialRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest } from '../connections/caller';
+import { CallerRequest, PageRequest } from '../connections/caller';
 
 // A secret's fields are checked against the kind's credential form by the handler; the values
 // are never echoed in a validation error.
@@ -36,15 +36,4 @@ export class CredentialRefDto extends CallerRequest implements CredentialRef {
   credential_id!: string;
 }
 
-export class ListCredentialsDto extends CallerRequest implements PageQuery {
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  page?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pagesize?: number;
-}
+export class ListCredentialsDto extends PageRequest implements PageQuery {}

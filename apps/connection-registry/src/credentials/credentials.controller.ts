@@ -41,7 +41,6 @@ export class CredentialsController {
 
   @MessagePattern(SUBJECTS.registry.getCredential)
   async get(@Payload() request: CredentialRefDto): Promise<CredentialView> {
-    const { revision: _revision, ...view } = await this.credentials.visible(request.caller, request.credential_id);
-    return view;
+    return this.credentials.visible(request.caller, request.credential_id);
   }
 }

@@ -9,7 +9,7 @@ import type { TraceIds } from '../connections/connection-commands';
 
 export const CREDENTIAL_VAULT = Symbol('CREDENTIAL_VAULT');
 
-type Loaded = { view?: CredentialView & { deleted: boolean }; revision: bigint | 'no_stream' };
+type Loaded = CredentialView & { deleted: boolean };
 
 const credentialStream = (credentialId: string) => `credential-${credentialId}`;
 
@@ -33,9 +33,9 @@ export class Credentials {
     @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
   ) {}
 
-  async load(credentialId: string): Promise<Loaded> {
+  async load(credentialId: string): Promise<Loaded | undefined> {
     const recorded = await this.store.readStream(credentialStream(credentialId));
-    let view: Loaded['view'];
+    let view: Loaded | undefined;
     for (const event of recorded as unknown as Array<CredentialEvent & { metadata: { occurred_at: string } }>) {
       const at = event.metadata.occurred_at;
       if (event.type === 'CredentialCreated') view = { ...event.data, created_at: at, updated_at: at, deleted: false };
@@ -43,15 +43,15 @@ export class Credentials {
         view = { ...view, ...(event.data.name ? { name: event.data.name } : {}), ...(event.data.secret_fields ? { secret_fields: event.data.secret_fields } : {}), updated_at: at };
       } else if (view && event.type === 'CredentialDeleted') view = { ...view, deleted: true, updated_at: at };
     }
-    return { view, revision: recorded.at(-1)?.revision ?? 'no_stream' };
+    return view;
   }
 
   /** The caller's live credential, or not found (another organization's is not found either). */
-  async visible(caller: Caller, credentialId: string): Promise<CredentialView & { revision: bigint | 'no_stream' }> {
-    const { view, revision } = await this.load(credentialId);
+  async visible(caller: Caller, credentialId: string): Promise<CredentialView> {
+    const view = await this.load(credentialId);
     if (!view || view.deleted || view.organization_id !== caller.organization_id) throw new ReplyError('not_found', 'credential not found');
     const { deleted: _deleted, ...shown } = view;
-    return { ...shown, revision };
+    return shown;
   }
 
   async create(caller: Caller, request: { name: string; kind: string; secret: Secret }, trace: TraceIds = {}): Promise<CredentialView> {
@@ -90,8 +90,7 @@ export class Credentials {
       data: { credential_id: credentialId, organization_id: caller.organization_id, name: request.name, secret_fields, rotated: !!request.secret },
     };
     await this.store.appendToStream(credentialStream(credentialId), toEnvelopes([event], ctx), { expectedRevision: 'any' });
-    const { revision: _revision, ...view } = current;
-    return { ...view, ...(request.name ? { name: request.name } : {}), ...(secret_fields ? { secret_fields } : {}), updated_at: ctx.now };
+    return { ...current, ...(request.name ? { name: request.name } : {}), ...(secret_fields ? { secret_fields } : {}), updated_at: ctx.now };
   }
 
   async delete(caller: Caller, credentialId: string, trace: TraceIds = {}): Promise<void> {

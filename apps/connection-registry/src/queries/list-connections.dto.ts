@@ -1,22 +1,10 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { STATUSES, type ListConnectionsQuery, type Status } from '@clp/contracts';
-import { CallerRequest } from '../connections/caller';
+import { PageRequest } from '../connections/caller';
 
 export const ORDER = /^(updated_at|created_at|name)( (asc|desc))?$/;
 
-export class ListConnectionsDto extends CallerRequest implements ListConnectionsQuery {
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  page?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pagesize?: number;
-
+export class ListConnectionsDto extends PageRequest implements ListConnectionsQuery {
   @IsOptional()
   @IsString()
   @MaxLength(256)
