@@ -31,7 +31,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): RegistryCon
   instanceName: env.INSTANCE_NAME ?? `connection-registry-${process.pid}`,
   readModelPrefix: env.REGISTRY_READ_MODEL_PREFIX ?? 'registry:v1:',
   connectivityTimeoutMs: Number(env.CONNECTIVITY_TIMEOUT_MS ?? 5000),
-  intakeConcurrency: Number(env.INTAKE_CONCURRENCY ?? 32),
+  intakeConcurrency: Number(env.INTAKE_CONCURRENCY ?? 128),
   credentialsMasterKey: env.CREDENTIALS_MASTER_KEY || undefined,
   production: env.NODE_ENV === 'production',
   server: {

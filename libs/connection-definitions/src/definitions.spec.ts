@@ -1,4 +1,5 @@
-import { connectionFormErrors, credentialFormErrors, definitionOf, fingerprintOf, identityOf, KINDS, normalizeUrl } from './index';
+import { v5 as uuidv5 } from 'uuid';
+import { connectionFormErrors, connectionIdOf, credentialFormErrors, definitionOf, fingerprintOf, identityOf, KINDS, normalizeUrl } from './index';
 
 describe('connection definitions', () => {
   it('covers the kinds of DESIGN 6.4', () => {
@@ -47,5 +48,11 @@ describe('connection definitions', () => {
     expect(unknown.length).toBeGreaterThan(0);
     expect(JSON.stringify(unknown)).not.toContain('hunter2');
     expect(credentialFormErrors(definitionOf('prometheus')!, {})).toEqual([]);
+  });
+
+  it('derives connection ids as UUIDv5 of "<fingerprint>/<generation>", so stored streams keep their ids', () => {
+    const fingerprint = fingerprintOf('org-a', 'prometheus', { url: 'http://prom:9090' });
+    expect(connectionIdOf(fingerprint, 1)).toBe(uuidv5(`${fingerprint}/1`, '3d2f8a61-7c4e-5b90-9e1a-2f6d8c0b4a73'));
+    expect(connectionIdOf(fingerprint, 1)).not.toBe(connectionIdOf(fingerprint, 0));
   });
 });

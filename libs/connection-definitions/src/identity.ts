@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import type { KindDefinition } from './definitions';
 
 /**
@@ -35,7 +35,8 @@ export const fingerprintOf = (organizationId: string, kind: string, identity: Re
     .digest('hex');
 
 // Namespace of connection ids derived from fingerprints.
-const CONNECTION_ID_NAMESPACE = '3d2f8a61-7c4e-5b90-9e1a-2f6d8c0b4a73';
+const CONNECTION_ID_NAMESPACE = parseUuid('3d2f8a61-7c4e-5b90-9e1a-2f6d8c0b4a73');
+const utf8 = new TextEncoder();
 
 /**
  * The id of the `generation`th connection of a resource: the first is generation 0; each
@@ -43,4 +44,5 @@ const CONNECTION_ID_NAMESPACE = '3d2f8a61-7c4e-5b90-9e1a-2f6d8c0b4a73';
  * the event store's optimistic concurrency on that one stream keeps it unique (DESIGN 6.3).
  */
 export const connectionIdOf = (fingerprint: string, generation: number): string =>
-  uuidv5(`${fingerprint}/${generation}`, CONNECTION_ID_NAMESPACE);
+  // Bytes in, as the parsed namespace: uuid would otherwise convert both on every call.
+  uuidv5(utf8.encode(`${fingerprint}/${generation}`), CONNECTION_ID_NAMESPACE);

@@ -15,11 +15,14 @@ export async function* batchesOf<T>(source: AsyncIterable<T>, size: number): Asy
   };
   let batch: T[] = [];
   let next = request();
+  // Settles once the event loop has gone round: items not ready by then wait for the next batch.
+  let idle: Promise<typeof IDLE> | undefined;
   for (;;) {
-    const item = batch.length === 0 ? await next : await Promise.race([next, new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE))]);
+    const item = batch.length === 0 ? await next : await Promise.race([next, (idle ??= new Promise((resolve) => setImmediate(resolve, IDLE)))]);
     if (item === IDLE) {
       yield batch;
       batch = [];
+      idle = undefined;
       continue;
     }
     if (item.done) break;
@@ -28,6 +31,7 @@ export async function* batchesOf<T>(source: AsyncIterable<T>, size: number): Asy
     if (batch.length >= size) {
       yield batch;
       batch = [];
+      idle = undefined;
     }
   }
   if (batch.length > 0) yield batch;

@@ -1,3 +1,4 @@
+import { v5 as uuidv5 } from 'uuid';
 import { decodeCheckpoint, encodeCheckpoint, eventId, toEnvelopes } from './commit';
 
 describe('commits', () => {
@@ -6,6 +7,10 @@ describe('commits', () => {
     expect(eventId('cmd-1', 0)).not.toBe(eventId('cmd-1', 1));
     expect(eventId('cmd-1', 0)).not.toBe(eventId('cmd-2', 0));
     expect(eventId('cmd-1', 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('keeps the ids of stored events: UUIDv5 of "<command>/<index>" in the platform\'s namespace', () => {
+    expect(eventId('cmd-é', 3)).toBe(uuidv5('cmd-é/3', '6f1d3c2a-9b8e-5d4f-8a7b-1c2d3e4f5a6b'));
   });
 
   it('wraps a decision with metadata taken from the command, not from a clock', () => {

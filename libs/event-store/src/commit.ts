@@ -1,11 +1,12 @@
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import { SCHEMA_VERSION, type Actor, type DomainEvent, type EventEnvelope } from '@clp/contracts';
 
 // A fixed namespace for the platform's deterministic event ids.
-const EVENT_ID_NAMESPACE = '6f1d3c2a-9b8e-5d4f-8a7b-1c2d3e4f5a6b';
+const EVENT_ID_NAMESPACE = parseUuid('6f1d3c2a-9b8e-5d4f-8a7b-1c2d3e4f5a6b');
+const utf8 = new TextEncoder();
 
 /** The id of the `index`th event a command decided: the same on every retry of that command. */
-export const eventId = (commandId: string, index: number): string => uuidv5(`${commandId}/${index}`, EVENT_ID_NAMESPACE);
+export const eventId = (commandId: string, index: number): string => uuidv5(utf8.encode(`${commandId}/${index}`), EVENT_ID_NAMESPACE);
 
 export interface CommitContext {
   command_id: string;

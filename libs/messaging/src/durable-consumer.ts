@@ -102,6 +102,7 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
   let stopped = false;
   let current: { close(): Promise<void | Error> } | undefined;
   const inFlight = new Set<Promise<void>>();
+  let slotFreed: (() => void) | undefined;
 
   const run = async () => {
     while (!stopped) {
@@ -113,9 +114,15 @@ export const consumeDurable = async <T>(nc: NatsConnection, options: DurableCons
         if (stopped) void messages.close();
         try {
           for await (const message of messages) {
-            const task = handleOne(message).finally(() => inFlight.delete(task));
+            const task = handleOne(message).finally(() => {
+              inFlight.delete(task);
+              slotFreed?.();
+            });
             inFlight.add(task);
-            if (inFlight.size >= concurrency) await Promise.race(inFlight);
+            // One waiter for the next free slot (a race over every task in flight would cost
+            // `concurrency` callbacks per message).
+            if (inFlight.size >= concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
+            slotFreed = undefined;
           }
         } finally {
           // An iterator that ended with an error still runs its heartbeat timer until closed.

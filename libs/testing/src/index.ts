@@ -1,3 +1,4 @@
 export * from './decider-spec';
 export * from './servers';
+export * from './services';
 export * from './wait-for';

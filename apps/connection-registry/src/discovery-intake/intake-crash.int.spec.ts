@@ -1,40 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { AckPolicy, connect, JSONCodec, nanos, type NatsConnection } from 'nats';
 import { discoveryEventSubject, INTEGRATION_STREAMS, SUBJECTS, type ConnectionPage } from '@clp/contracts';
 import { ensureStream, Requester } from '@clp/messaging';
-import { startNats, startRedis, waitFor, waitForOutput, type TestServer } from '@clp/testing';
+import { startNats, startRedis, startService, waitFor, type RunningService, type TestServer } from '@clp/testing';
 import { report } from './discovery-reports.fixtures';
 
-const ROOT = join(__dirname, '../../../..');
 const codec = JSONCodec();
 
 /** The registry as its own process, as it runs in production, so that it can be killed. */
-const startRegistry = async (nats: TestServer, redis: TestServer, name: string): Promise<ChildProcess> => {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/connection-registry/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TS_NODE_TRANSPILE_ONLY: 'true',
-      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      INSTANCE_NAME: name,
-      INTAKE_CONCURRENCY: '16',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startRegistry = (nats: TestServer, redis: TestServer, name: string): Promise<RunningService> =>
+  startService({
+    name,
+    entry: 'apps/connection-registry/src/main.ts',
+    env: { NATS_URL: nats.url, REDIS_URL: redis.url, INSTANCE_NAME: name, INTAKE_CONCURRENCY: '16' },
+    ready: new RegExp(`${name} listening`),
   });
-  await waitForOutput(child, new RegExp(`${name} listening`), name, 60_000);
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return child;
-};
 
 describe('a registry killed mid-intake and restarted (real processes, NATS and Redis)', () => {
   let nats: TestServer;
   let redis: TestServer;
   let nc: NatsConnection;
-  let registry: ChildProcess | undefined;
+  let registry: RunningService | undefined;
 
   beforeAll(async () => {
     [nats, redis] = await Promise.all([startNats(), startRedis()]);
@@ -42,7 +27,7 @@ describe('a registry killed mid-intake and restarted (real processes, NATS and R
   });
 
   afterAll(async () => {
-    registry?.kill('SIGKILL');
+    await registry?.kill();
     await nc?.close();
     await Promise.all([nats, redis].map((s) => s?.stop()));
   });
@@ -61,7 +46,7 @@ describe('a registry killed mid-intake and restarted (real processes, NATS and R
     await Promise.all(reports.map((r) => js.publish(discoveryEventSubject('prometheus'), codec.encode(r), { msgID: r.metadata.event_id })));
 
     await waitFor(async () => (await total()) >= 100, { timeoutMs: 30_000, message: 'intake under way' });
-    registry.kill('SIGKILL');
+    await registry.kill();
     const atKill = await total();
     expect(atKill).toBeLessThan(1000);
 

@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { ConnectionPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
+import { luaScript, type LuaScript } from './lua-script';
 
 export const REDIS = Symbol('REDIS');
 /**
@@ -57,12 +58,17 @@ const toView = (raw: string): ConnectionView => {
 export class ConnectionReadModel {
   readonly namespace: string;
   readonly initialVersion: string;
+  private readonly scripts: Record<'apply' | 'list' | 'position' | 'credentials' | 'get', LuaScript>;
 
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(READ_MODEL_PREFIX) prefix: string,
-  ) {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(READ_MODEL_PREFIX) prefix: string) {
     ({ namespace: this.namespace, initialVersion: this.initialVersion } = parseReadModelPrefix(prefix));
+    this.scripts = {
+      apply: luaScript(redis, 'registryApplyEvents', APPLY),
+      list: luaScript(redis, 'registryListConnections', LIST),
+      position: luaScript(redis, 'registryPosition', POSITION),
+      credentials: luaScript(redis, 'registryCredentials', CREDENTIALS),
+      get: luaScript(redis, 'registryGetConnection', GET),
+    };
   }
 
   prefixOf(version: string): string {
@@ -71,7 +77,7 @@ export class ConnectionReadModel {
 
   /** The active version and the checkpoint it has reached (absent when it holds nothing yet). */
   async position(): Promise<{ version: string; checkpoint?: Checkpoint }> {
-    const [version, checkpoint] = (await this.redis.eval(POSITION, 0, this.namespace, this.initialVersion)) as [string, string];
+    const [version, checkpoint] = (await this.scripts.position(this.namespace, this.initialVersion)) as [string, string];
     return { version, checkpoint: checkpoint || undefined };
   }
 
@@ -85,18 +91,18 @@ export class ConnectionReadModel {
     const encoded = events.map((e) =>
       JSON.stringify({ position: e.position, type: e.type, data: e.data, occurred_at: e.metadata.occurred_at, at_ms: Date.parse(e.metadata.occurred_at) }),
     );
-    return (await this.redis.eval(APPLY, 0, this.namespace, this.initialVersion, version, role, ...encoded)) as number;
+    return (await this.scripts.apply(this.namespace, this.initialVersion, version, role, ...encoded)) as number;
   }
 
   async get(organizationId: string, connectionId: string): Promise<ConnectionView | undefined> {
-    const raw = (await this.redis.eval(GET, 0, this.namespace, this.initialVersion, connectionId)) as string | null;
+    const raw = (await this.scripts.get(this.namespace, this.initialVersion, connectionId)) as string | null;
     const view = raw ? toView(raw) : undefined;
     return view?.organization_id === organizationId ? view : undefined;
   }
 
   /** An organization's credentials by name (they are few: sorted here, not indexed). */
   async credentials(organizationId: string, page: number, pagesize: number) {
-    const raw = (await this.redis.eval(CREDENTIALS, 0, this.namespace, this.initialVersion, organizationId)) as string[];
+    const raw = (await this.scripts.credentials(this.namespace, this.initialVersion, organizationId)) as string[];
     const all = raw.map((r) => JSON.parse(r) as CredentialView).sort((a, b) => a.name.localeCompare(b.name) || a.credential_id.localeCompare(b.credential_id));
     return { credentials: all.slice(page * pagesize, (page + 1) * pagesize), page, page_size: pagesize, total_count: all.length };
   }
@@ -114,7 +120,7 @@ export class ConnectionReadModel {
       name: criteria.name?.toLowerCase() ?? '',
       token: randomUUID(),
     };
-    const [total, docs, summary] = (await this.redis.eval(LIST, 0, this.namespace, this.initialVersion, organizationId, JSON.stringify(query))) as [
+    const [total, docs, summary] = (await this.scripts.list(this.namespace, this.initialVersion, organizationId, JSON.stringify(query))) as [
       number,
       Array<string | null>,
       string[],

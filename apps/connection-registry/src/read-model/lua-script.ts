@@ -1,0 +1,13 @@
+import type Redis from 'ioredis';
+
+export type LuaScript = (...args: Array<string | number>) => Promise<unknown>;
+
+/**
+ * A Lua script with no declared keys, sent by its SHA1 (EVALSHA) and loaded by ioredis only when
+ * the server does not know it yet: a query or a projected batch no longer carries the script's text.
+ */
+export const luaScript = (redis: Redis, name: string, lua: string): LuaScript => {
+  if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+  const command = (redis as unknown as Record<string, LuaScript>)[name];
+  return (...args) => command.apply(redis, args);
+};
