@@ -27,19 +27,23 @@ local function searchText(doc)
   return string.lower(table.concat(parts, ' '))
 end
 
--- Every index of a document, in one place: added and removed together.
+-- Every index of a document, in one place: added and removed together. Each sort order has one
+-- sorted set per organization, per status, per kind and per (status, kind), so that a list with
+-- status and kind filters reads one set, or merges a few, and never intersects large ones (a
+-- kind has one type: a type filter is a set of kinds).
 local function index(doc, add)
   local org, id = doc.organization_id, doc.connection_id
-  local scored = { idx(org, 'updated'), idx(org, 'status:' .. doc.status), idx(org, 'kind:' .. doc.kind), idx(org, 'type:' .. doc.type) }
+  for _, sorted in ipairs({ { 'updated', doc.updated_ms }, { 'created', doc.created_ms } }) do
+    local order, score = sorted[1], sorted[2]
+    for _, name in ipairs({ order, order .. ':status:' .. doc.status, order .. ':kind:' .. doc.kind, order .. ':sk:' .. doc.status .. ':' .. doc.kind }) do
+      if add then redis.call('ZADD', idx(org, name), score, id) else redis.call('ZREM', idx(org, name), id) end
+    end
+  end
   if add then
-    for _, key in ipairs(scored) do redis.call('ZADD', key, doc.updated_ms, id) end
-    redis.call('ZADD', idx(org, 'created'), doc.created_ms, id)
     redis.call('HSET', idx(org, 'names'), id, string.lower(doc.name))
     redis.call('HSET', idx(org, 'search'), id, searchText(doc))
     redis.call('HINCRBY', idx(org, 'summary'), doc.status, 1)
   else
-    for _, key in ipairs(scored) do redis.call('ZREM', key, id) end
-    redis.call('ZREM', idx(org, 'created'), id)
     redis.call('HDEL', idx(org, 'names'), id)
     redis.call('HDEL', idx(org, 'search'), id)
     redis.call('HINCRBY', idx(org, 'summary'), doc.status, -1)

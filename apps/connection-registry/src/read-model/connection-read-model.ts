@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { ConnectionPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
+import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
 import { luaScript, type LuaScript } from './lua-script';
 
@@ -45,6 +45,16 @@ export interface ListCriteria {
   search?: string;
   name?: string;
 }
+
+/**
+ * The kinds a list may hold: a kind has one type, so a type filter is the set of its kinds.
+ * Undefined: any kind; empty: none (the filters exclude each other).
+ */
+const kindsFor = (kinds: string[] | undefined, types: string[] | undefined): string[] | undefined => {
+  if (!types?.length) return kinds?.length ? kinds : undefined;
+  const ofTypes = KIND_DEFINITIONS.filter((definition) => types.includes(definition.type)).map((definition) => definition.kind);
+  return kinds?.length ? kinds.filter((kind) => ofTypes.includes(kind)) : ofTypes;
+};
 
 type Doc = ConnectionView & { created_ms?: number; updated_ms?: number };
 
@@ -108,17 +118,17 @@ export class ConnectionReadModel {
   }
 
   async list(organizationId: string, criteria: ListCriteria): Promise<ConnectionPage> {
+    const kinds = kindsFor(criteria.kind, criteria.type);
     const query = {
       status: criteria.status ?? [],
-      kind: criteria.kind ?? [],
-      type: criteria.type ?? [],
+      kind: kinds ?? [],
+      none: kinds?.length === 0,
       order: criteria.order,
       direction: criteria.direction,
       offset: criteria.page * criteria.pagesize,
       limit: criteria.pagesize,
       search: criteria.search?.toLowerCase() ?? '',
       name: criteria.name?.toLowerCase() ?? '',
-      token: randomUUID(),
     };
     const [total, docs, summary] = (await this.scripts.list(this.namespace, this.initialVersion, organizationId, JSON.stringify(query))) as [
       number,

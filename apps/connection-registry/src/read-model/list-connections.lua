@@ -1,60 +1,72 @@
 -- One page of an organization's connections with the filters of DESIGN 10, and the status summary.
 -- ARGV[1] = namespace, ARGV[2] = the version active while no pointer is set, ARGV[3] = organization,
--- ARGV[4] = query JSON: { status = [], kind = [], type = [], order = 'updated'|'created'|'name',
---   direction = 'asc'|'desc', offset, limit, search, name, token } (search and name lower-case;
---   token names temporary keys).
+-- ARGV[4] = query JSON: { status = [], kind = [], none, order = 'updated'|'created'|'name',
+--   direction = 'asc'|'desc', offset, limit, search, name } (search and name lower-case; a type
+--   filter arrives as the kinds of that type; `none` when the filters exclude every kind).
 -- The active version is resolved here, in the same atomic step as the read: no extra round trip,
 -- and a page never mixes two versions.
 local P = ARGV[1] .. (redis.call('GET', ARGV[1] .. 'active') or ARGV[2]) .. ':'
 local org = ARGV[3]
 local q = cjson.decode(ARGV[4])
 local function idx(name) return P .. 'org:' .. org .. ':' .. name end
-local temporary = {}
 
--- The union of one filter's values (status in ["connected","registered"]), or nil without a filter.
-local function anyOf(field, values)
-  if type(values) ~= 'table' or #values == 0 then return nil end
-  if #values == 1 then return idx(field .. ':' .. values[1]) end
-  local dest = P .. 'tmp:' .. q.token .. ':' .. field
-  local keys = {}
-  for i, value in ipairs(values) do keys[i] = idx(field .. ':' .. value) end
-  redis.call('ZUNIONSTORE', dest, #keys, unpack(keys))
-  temporary[#temporary + 1] = dest
-  return dest
-end
-
--- Candidates scored by the sort key: the sort index intersected with every filter (weight 0).
-local base = idx(q.order == 'created' and 'created' or 'updated')
-local filters = {}
-for _, field in ipairs({ 'status', 'kind', 'type' }) do
-  local key = anyOf(field, q[field])
-  if key then filters[#filters + 1] = key end
-end
-local set = base
-if #filters > 0 then
-  set = P .. 'tmp:' .. q.token .. ':candidates'
-  -- unpack() expands only as the last argument: build the whole argument list.
-  local args = { 'ZINTERSTORE', set, #filters + 1, base }
-  for _, key in ipairs(filters) do args[#args + 1] = key end
-  args[#args + 1] = 'WEIGHTS'
-  args[#args + 1] = 1
-  for _ = 1, #filters do args[#args + 1] = 0 end
-  redis.call(unpack(args))
-  temporary[#temporary + 1] = set
+-- The sorted sets holding the candidates, scored by the sort key: one per (status, kind) pair when
+-- both are filtered, one per value when one is, the organization's own set when none is.
+local order = q.order == 'created' and 'created' or 'updated'
+local statuses = type(q.status) == 'table' and q.status or {}
+local kinds = type(q.kind) == 'table' and q.kind or {}
+local sets = {}
+if #statuses > 0 and #kinds > 0 then
+  for _, s in ipairs(statuses) do
+    for _, k in ipairs(kinds) do sets[#sets + 1] = idx(order .. ':sk:' .. s .. ':' .. k) end
+  end
+elseif #statuses > 0 then
+  for _, s in ipairs(statuses) do sets[#sets + 1] = idx(order .. ':status:' .. s) end
+elseif #kinds > 0 then
+  for _, k in ipairs(kinds) do sets[#sets + 1] = idx(order .. ':kind:' .. k) end
+elseif not q.none then
+  sets[1] = idx(order)
 end
 
 local descending = q.direction ~= 'asc'
+local function before(a, b)
+  if a.score ~= b.score then
+    if descending then return a.score > b.score end
+    return a.score < b.score
+  end
+  if descending then return a.id > b.id end
+  return a.id < b.id
+end
+
+-- The first `count` members of every set (all when count is -1), merged in sort order.
+local function merged(count)
+  local all = {}
+  for _, key in ipairs(sets) do
+    local last = count < 0 and -1 or count - 1
+    local page = descending and redis.call('ZREVRANGE', key, 0, last, 'WITHSCORES') or redis.call('ZRANGE', key, 0, last, 'WITHSCORES')
+    for i = 1, #page, 2 do all[#all + 1] = { id = page[i], score = tonumber(page[i + 1]) } end
+  end
+  if #sets > 1 then table.sort(all, before) end
+  return all
+end
+
 local total, ids = 0, {}
 local narrowed = (q.search ~= nil and q.search ~= '') or (q.name ~= nil and q.name ~= '')
 if not narrowed and q.order ~= 'name' then
-  -- The index answers: no scan.
-  total = redis.call('ZCARD', set)
-  local last = q.offset + q.limit - 1
-  if descending then ids = redis.call('ZREVRANGE', set, q.offset, last) else ids = redis.call('ZRANGE', set, q.offset, last) end
+  -- The indexes answer: counts are O(1), a page reads at most offset + limit members per set.
+  for _, key in ipairs(sets) do total = total + redis.call('ZCARD', key) end
+  if #sets == 1 then
+    local last = q.offset + q.limit - 1
+    ids = descending and redis.call('ZREVRANGE', sets[1], q.offset, last) or redis.call('ZRANGE', sets[1], q.offset, last)
+  elseif total > q.offset then
+    local candidates = merged(q.offset + q.limit)
+    for i = q.offset + 1, math.min(q.offset + q.limit, #candidates) do ids[#ids + 1] = candidates[i].id end
+  end
 else
-  local all = descending and redis.call('ZREVRANGE', set, 0, -1) or redis.call('ZRANGE', set, 0, -1)
+  -- A substring or a name order has no index: the candidates are read and filtered here.
   local kept, names = {}, {}
-  for _, id in ipairs(all) do
+  for _, candidate in ipairs(merged(-1)) do
+    local id = candidate.id
     local name = redis.call('HGET', idx('names'), id) or ''
     local ok = true
     if q.name and q.name ~= '' then ok = string.find(name, q.name, 1, true) ~= nil end
@@ -83,5 +95,4 @@ if #ids > 0 then
   for i, id in ipairs(ids) do keys[i] = P .. 'conn:' .. id end
   docs = redis.call('MGET', unpack(keys))
 end
-for _, key in ipairs(temporary) do redis.call('DEL', key) end
 return { total, docs, redis.call('HGETALL', idx('summary')) }

@@ -1,7 +1,8 @@
 import type { INestMicroservice } from '@nestjs/common';
 import Redis from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
-import { SUBJECTS, type Caller, type ConnectionPage, type Reply } from '@clp/contracts';
+import { SUBJECTS, type Caller, type ConnectionPage, type ConnectionView, type Reply } from '@clp/contracts';
+import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import { batchesOf, JetStreamEventStore } from '@clp/event-store';
 import { Requester } from '@clp/messaging';
 import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
@@ -103,6 +104,43 @@ describe('rebuilding the registry read model (real NATS and Redis)', () => {
       ),
     );
 
+  /**
+   * Every page of filtered lists, walked to the end: the rows are the connections the commands
+   * left with those statuses and kinds (one or several sets per filter), each once, in order.
+   */
+  const expectFiltersToMatchTheCommands = async () => {
+    const filters = [
+      { status: ['connected'] },
+      { kind: ['prometheus', 'grafana'] },
+      { status: ['connected', 'registered', 'not found'], kind: ['prometheus', 'kubernetes'] },
+      { status: ['maintenance', 'ignored'], type: ['observability'] },
+    ];
+    for (const org of ORGANIZATIONS) {
+      for (const filter of filters) {
+        for (const order of ['updated_at', 'created_at asc']) {
+          const kinds = (kind: string) =>
+            (!filter.kind || filter.kind.includes(kind)) && (!filter.type || KIND_DEFINITIONS.find((d) => d.kind === kind)?.type === filter.type[0]);
+          const expected = workers
+            .flatMap((w) => [...w.known.entries()])
+            .filter(([, c]) => c.organization_id === org && c.status !== 'none' && c.status !== 'deleted')
+            .filter(([, c]) => (!filter.status || filter.status.includes(c.status)) && kinds(c.kind.kind))
+            .map(([id]) => id)
+            .sort();
+          const rows: ConnectionView[] = [];
+          for (let page = 0; ; page++) {
+            const result = await list(org, { ...filter, order, page, pagesize: 7 });
+            expect(result.total_count).toBe(expected.length);
+            rows.push(...result.connections);
+            if (result.connections.length < 7) break;
+          }
+          expect(rows.map((r) => r.connection_id).sort()).toEqual(expected);
+          const times = rows.map((r) => Date.parse(order === 'updated_at' ? r.updated_at : r.created_at));
+          expect(times).toEqual([...times].sort((a, b) => (order === 'updated_at' ? b - a : a - b)));
+        }
+      }
+    }
+  };
+
   const runOperations = (total: number, stop?: () => boolean) => Promise.all(workers.map((w) => w.run(total / WORKERS, stop)));
 
   it(`after ${OPERATIONS.toLocaleString('en')} random operations, the rebuilt version equals the live one, key for key`, async () => {
@@ -123,6 +161,7 @@ describe('rebuilding the registry read model (real NATS and Redis)', () => {
     // Both models come from the same script: check it against what the commands decided.
     const summaries = Object.fromEntries(ORGANIZATIONS.map((org, i) => [org, livePages[i * 6].status_summary]));
     expect(summaries).toEqual(expectedSummaries(workers));
+    await expectFiltersToMatchTheCommands();
     const liveCheckpoint = (await readModel.position()).checkpoint;
 
     const result = await rebuildReadModel(store, redis, 'registry:v1:');
