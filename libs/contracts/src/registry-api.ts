@@ -3,11 +3,15 @@ import type { CredentialDescriptor } from './credential-events';
 import type { Cause, Status } from './statuses';
 import { SUBJECTS } from './subjects';
 
+/** The roles of DESIGN 10, least to most: viewer reads; operator also changes; admin also deletes and manages credentials. */
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
 /** Who is asking: every command and query carries it; the gateway fills it from the JWT. */
 export interface Caller {
   organization_id: string;
   user_id: string;
-  role: 'viewer' | 'operator' | 'admin';
+  role: Role;
 }
 
 export interface ConnectionView extends Omit<ConnectionDescriptor, 'identity'> {

@@ -1,8 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { ReplyError, type Caller } from '@clp/contracts';
-
-const ROLES = ['viewer', 'operator', 'admin'] as const;
+import { ReplyError, ROLES, type Caller } from '@clp/contracts';
 
 export class CallerDto implements Caller {
   @IsString()
