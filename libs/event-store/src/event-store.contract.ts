@@ -102,6 +102,18 @@ export const describeEventStoreContract = (name: string, open: () => Promise<{ s
       expect(await store.readStream(newStream())).toEqual([]);
     });
 
+    it('reads the last event alone, and the events from a revision on', async () => {
+      const stream = newStream();
+      const first = await store.appendToStream(stream, events(1, 'p'), { expectedRevision: 'no_stream' });
+      const second = await store.appendToStream(stream, events(2, 'q'), { expectedRevision: first.nextExpectedRevision });
+      const [last, ...more] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+      expect(more).toEqual([]);
+      expect(labels([last])).toEqual(['q1']);
+      expect(last.revision).toBe(second.nextExpectedRevision);
+      expect(labels(await store.readStream(stream, { fromRevision: first.nextExpectedRevision + 1n }))).toEqual(['q0', 'q1']);
+      expect(await store.readStream(newStream(), { direction: 'backwards', maxCount: 1 })).toEqual([]);
+    });
+
     it('honours stream_exists and any', async () => {
       const stream = newStream();
       await expect(store.appendToStream(stream, events(1), { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(

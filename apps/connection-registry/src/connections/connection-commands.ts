@@ -22,6 +22,8 @@ export interface TraceIds {
 }
 
 const ATTEMPTS = 5;
+/** Connections whose last known state a replica keeps (a few KB each), least recently used out first. */
+const RECENT_KEPT = 10_000;
 
 /** The view of a connection that exists; deleted ones are not shown, except to the deleting command. */
 export const viewOf = (loaded: LoadedConnection, { includeDeleted = false } = {}): ConnectionView | undefined => {
@@ -38,10 +40,27 @@ export const viewOf = (loaded: LoadedConnection, { includeDeleted = false } = {}
  */
 @Injectable()
 export class ConnectionCommands {
+  private readonly recent = new Map<string, LoadedConnection>();
+
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  /**
+   * The connection as its stream has it now. One this replica saw recently costs one request
+   * (its last revision) while it has not changed, and a read of the newer events when it has.
+   */
   async load(connectionId: string): Promise<LoadedConnection> {
-    return this.fold(await this.store.readStream(connectionStream(connectionId)));
+    const stream = connectionStream(connectionId);
+    const known = this.recent.get(connectionId);
+    let loaded: LoadedConnection;
+    if (known && known.revision !== 'no_stream') {
+      const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+      if (last?.revision === known.revision) return known;
+      loaded = last ? this.fold(await this.store.readStream(stream, { fromRevision: known.revision + 1n }), known) : this.fold([]);
+    } else {
+      loaded = this.fold(await this.store.readStream(stream));
+    }
+    this.remember(connectionId, loaded);
+    return loaded;
   }
 
   async history(connectionId: string): Promise<RecordedEvent[]> {
@@ -65,9 +84,10 @@ export class ConnectionCommands {
     }
   }
 
-  async execute(connectionId: string, command: ConnectionCommand, trace: TraceIds = {}): Promise<Executed> {
+  /** `decidedOn`: the connection as the caller just loaded it, to decide the first attempt on. */
+  async execute(connectionId: string, command: ConnectionCommand, trace: TraceIds = {}, decidedOn?: LoadedConnection): Promise<Executed> {
     // Never undefined: only `unlessDeleted` answers so.
-    return (await this.run(connectionId, command, trace, { assumeNew: false, unlessDeleted: false })) as Executed;
+    return (await this.run(connectionId, command, trace, { assumeNew: false, unlessDeleted: false, decidedOn })) as Executed;
   }
 
   /**
@@ -79,44 +99,74 @@ export class ConnectionCommands {
     connectionId: string,
     command: ConnectionCommand,
     trace: TraceIds,
-    options: { assumeNew: boolean; unlessDeleted: boolean },
+    options: { assumeNew: boolean; unlessDeleted: boolean; decidedOn?: LoadedConnection },
   ): Promise<Executed | undefined> {
     for (let attempt = 1; ; attempt++) {
       const loaded: LoadedConnection =
-        options.assumeNew && attempt === 1 ? { state: connectionDecider.initialState(), revision: 'no_stream' } : await this.load(connectionId);
+        attempt > 1
+          ? await this.load(connectionId)
+          : options.assumeNew
+            ? { state: connectionDecider.initialState(), revision: 'no_stream' }
+            : (options.decidedOn ?? (await this.load(connectionId)));
       if (options.unlessDeleted && loaded.state.status === 'deleted') return undefined;
-      const events = connectionDecider.decide(command, loaded.state);
-      if (events.length === 0) return { ...loaded, changed: false };
+      // A refusal or a no-op appends nothing, so no revision check catches a state that another
+      // replica has changed since it was loaded: such an answer is given only on the current state.
+      const current = async () => attempt > 1 || options.assumeNew || (await this.isCurrent(connectionId, loaded));
+      let events: ConnectionEvent[];
+      try {
+        events = connectionDecider.decide(command, loaded.state);
+      } catch (error) {
+        if (await current()) throw error;
+        continue;
+      }
+      if (events.length === 0) {
+        if (await current()) return { ...loaded, changed: false };
+        continue;
+      }
       try {
         const { nextExpectedRevision } = await this.store.appendToStream(
           connectionStream(connectionId),
           toEnvelopes(events, { ...command.metadata, ...trace }),
           { expectedRevision: loaded.revision },
         );
-        return {
+        const stored: LoadedConnection = {
           state: events.reduce(connectionDecider.evolve, loaded.state),
           revision: nextExpectedRevision,
           created_at: loaded.created_at ?? command.metadata.now,
           updated_at: command.metadata.now,
-          changed: true,
         };
+        this.remember(connectionId, stored);
+        return { ...stored, changed: true };
       } catch (error) {
         if (!(error instanceof ExpectedRevisionConflict) || attempt >= ATTEMPTS) throw error;
       }
     }
   }
 
-  private fold(recorded: RecordedEvent[]): LoadedConnection {
+  /** The events folded onto `from` (the initial state when absent). */
+  private fold(recorded: RecordedEvent[], from?: LoadedConnection): LoadedConnection {
     const state = recorded.reduce(
       (s, e) => connectionDecider.evolve(s, { type: e.type, data: e.data } as ConnectionEvent),
-      connectionDecider.initialState(),
+      from?.state ?? connectionDecider.initialState(),
     );
     const last = recorded.at(-1);
     return {
       state,
-      revision: last ? last.revision : 'no_stream',
-      created_at: recorded[0]?.metadata.occurred_at,
-      updated_at: last?.metadata.occurred_at,
+      revision: last ? last.revision : (from?.revision ?? 'no_stream'),
+      created_at: from?.created_at ?? recorded[0]?.metadata.occurred_at,
+      updated_at: last?.metadata.occurred_at ?? from?.updated_at,
     };
+  }
+
+  private async isCurrent(connectionId: string, loaded: LoadedConnection): Promise<boolean> {
+    const [last] = await this.store.readStream(connectionStream(connectionId), { direction: 'backwards', maxCount: 1 });
+    return (last?.revision ?? 'no_stream') === loaded.revision;
+  }
+
+  private remember(connectionId: string, loaded: LoadedConnection): void {
+    if (loaded.revision === 'no_stream') return;
+    this.recent.delete(connectionId);
+    this.recent.set(connectionId, loaded);
+    if (this.recent.size > RECENT_KEPT) this.recent.delete(this.recent.keys().next().value as string);
   }
 }

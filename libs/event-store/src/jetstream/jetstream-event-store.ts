@@ -128,6 +128,11 @@ export class JetStreamEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
     const subject = this.subjectOf(stream);
+    if (options.direction === 'backwards' && options.maxCount === 1 && options.fromRevision === undefined) {
+      // The last event is in the subject's last commit: one request, no consumer.
+      const last = await this.lastMessage(subject);
+      return last ? this.toRecorded(last).slice(-1) : [];
+    }
     // An ephemeral consumer filtered to the stream's subject reads its commits in order.
     // NATS 2.9 knows `filter_subject` only (one subject, as a string).
     const info = await this.jsm.consumers.add(this.streamName, {

@@ -15,11 +15,12 @@ export class DeleteConnectionController {
   async delete(@Payload() request: ConnectionRefDto, @Ctx() context: NatsContext) {
     const { caller } = request;
     requireRole(caller, 'admin');
-    visibleTo(caller, await this.connections.load(request.connection_id));
+    const loaded = visibleTo(caller, await this.connections.load(request.connection_id));
     await this.connections.execute(
       request.connection_id,
       { type: 'DeleteConnection', data: { reason: 'deleted through the API' }, metadata: commandMetadata(caller) },
       traceOf(context),
+      loaded,
     );
     return { connection_id: request.connection_id };
   }

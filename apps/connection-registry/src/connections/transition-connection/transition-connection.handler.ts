@@ -43,6 +43,7 @@ export class TransitionConnectionHandler {
         metadata: commandMetadata(caller, cause),
       },
       trace,
+      loaded,
     );
     // A transition to deleted answers with the connection as it was left: deleted.
     return viewOf(result, { includeDeleted: true }) as ConnectionView;

@@ -20,7 +20,8 @@ export class UpdateConnectionHandler {
   async handle(request: UpdateConnectionDto, trace: TraceIds): Promise<ConnectionView> {
     const { caller } = request;
     requireRole(caller, 'operator');
-    const state = visibleTo(caller, await this.connections.load(request.connection_id)).state as Connection;
+    const loaded = visibleTo(caller, await this.connections.load(request.connection_id));
+    const state = loaded.state as Connection;
     const definition = definitionOf(state.kind);
     if (definition && request.metadata) {
       const errors = connectionFormErrors(definition, { ...state.metadata, ...request.metadata });
@@ -35,6 +36,7 @@ export class UpdateConnectionHandler {
         metadata: commandMetadata(caller),
       },
       trace,
+      loaded,
     );
     const view = viewOf(result);
     if (!view) throw new ReplyError('not_found', 'connection not found');
