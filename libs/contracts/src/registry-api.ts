@@ -85,6 +85,9 @@ export interface TestConnectionRequest {
   credential_secret?: Record<string, string>;
 }
 
+/** `order` of a connection list: a field, then optionally a direction (`updated_at desc` is the default). */
+export const CONNECTION_ORDER = /^(updated_at|created_at|name)( (asc|desc))?$/;
+
 export interface ListConnectionsQuery {
   caller: Caller;
   page?: number;

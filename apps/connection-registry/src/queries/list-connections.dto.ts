@@ -1,8 +1,6 @@
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { STATUSES, type ListConnectionsQuery, type Status } from '@clp/contracts';
+import { CONNECTION_ORDER, STATUSES, type ListConnectionsQuery, type Status } from '@clp/contracts';
 import { PageRequest } from '../connections/caller';
-
-export const ORDER = /^(updated_at|created_at|name)( (asc|desc))?$/;
 
 export class ListConnectionsDto extends PageRequest implements ListConnectionsQuery {
   @IsOptional()
@@ -16,7 +14,7 @@ export class ListConnectionsDto extends PageRequest implements ListConnectionsQu
   name?: string;
 
   @IsOptional()
-  @Matches(ORDER, { message: 'order must be updated_at, created_at or name, then asc or desc' })
+  @Matches(CONNECTION_ORDER, { message: 'order must be updated_at, created_at or name, then asc or desc' })
   order?: string;
 
   @IsOptional()
