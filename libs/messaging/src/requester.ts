@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, type NatsConnection } from 'nats';
 import { errorReply, type ApiSubject, type Reply, type ReplyOf, type RequestOf } from '@clp/contracts';
+import { ReplyInbox } from './reply-inbox';
 import { outgoingHeaders } from './trace-headers';
 
 /** The request and reply packets of `@nestjs/microservices`' NATS transport, which serves the commands. */
@@ -29,10 +30,15 @@ export interface RequestOptions {
  * A service that does not answer in time, or is not there at all, is `unavailable`.
  */
 export class Requester {
+  /** Replies come back through one subscription: a gateway sends thousands of requests a second. */
+  private readonly inbox: ReplyInbox;
+
   constructor(
-    private readonly nc: NatsConnection,
+    nc: NatsConnection,
     private readonly defaults: { timeoutMs: number } = { timeoutMs: 5000 },
-  ) {}
+  ) {
+    this.inbox = new ReplyInbox(nc);
+  }
 
   async request<S extends ApiSubject>(subject: S, payload: RequestOf<S>, options: RequestOptions = {}): Promise<Reply<ReplyOf<S>>> {
     return this.send(subject, payload, options) as Promise<Reply<ReplyOf<S>>>;
@@ -44,10 +50,12 @@ export class Requester {
     const packet: RequestPacket = { pattern: subject, data: payload, id: randomUUID() };
     let raw: Uint8Array;
     try {
-      const message = await this.nc.request(subject, codec.encode(packet), {
-        timeout,
+      const message = await this.inbox.request(subject, codec.encode(packet), {
+        timeoutMs: timeout,
         headers: outgoingHeaders({ correlation_id: options.correlation_id, causation_id: options.causation_id }),
       });
+      // The server's own answer when no one subscribes to the subject.
+      if (message.data.length === 0 && message.headers?.code === 503) return errorReply('unavailable', `no service answers ${subject}`, { subject });
       raw = message.data;
     } catch (error) {
       const code = (error as { code?: string }).code;
