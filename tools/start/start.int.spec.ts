@@ -1,0 +1,243 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { connect } from 'nats';
+import { freePort, startNats, startRedis, waitForOutput, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
+import { READY_HEADLINE } from './ready-block';
+
+// The gateway is being written beside this launcher: until its entry exists, the registry alone
+// stands for the services.
+const WITH_GATEWAY = existsSync(join(WORKSPACE_ROOT, 'apps/gateway/src/main.ts'));
+const SERVICES = WITH_GATEWAY ? ['registry', 'gateway'] : ['registry'];
+const READY = new RegExp(READY_HEADLINE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+const START_TIMEOUT_MS = 120_000;
+
+interface Launcher {
+  child: ChildProcess;
+  output(): string;
+  /** The exit code once the launcher has exited and its output is read. */
+  exited: Promise<number | null>;
+  /** The pid of each process it started, by name, as it reported them. */
+  pids(): Record<string, number>;
+}
+
+/** `npm start` without npm in between, so the signal reaches the launcher itself. */
+const launch = (env: Record<string, string>): Launcher => {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'tools/start/start.ts'], {
+    cwd: WORKSPACE_ROOT,
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.json'), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const pids = () => Object.fromEntries([...output.matchAll(/^\[start\]\s+(\S+) \(pid (\d+)\):/gm)].map(([, name, pid]) => [name, Number(pid)]));
+  return { child, output: () => output, exited, pids };
+};
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const listening = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connectTcp({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+const natsHasJetStream = async (url: string): Promise<boolean> => {
+  const nc = await connect({ servers: url, reconnect: false });
+  try {
+    return (await (await nc.jetstreamManager()).getAccountInfo()).streams > 0;
+  } finally {
+    await nc.close();
+  }
+};
+
+const withRedis = async <T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> => {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+};
+
+describe('npm start', () => {
+  let launcher: Launcher | undefined;
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'clp-start-'));
+  });
+
+  afterEach(async () => {
+    // A failed test leaves nothing running.
+    if (launcher && launcher.child.exitCode === null && launcher.child.signalCode === null) {
+      Object.values(launcher.pids()).forEach((pid) => alive(pid) && process.kill(pid, 'SIGKILL'));
+      launcher.child.kill('SIGKILL');
+      await launcher.exited;
+    }
+    launcher = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    'starts NATS and Redis with their data under DATA_DIR when none answers, then every service; SIGTERM stops them all and exits 0',
+    async () => {
+      const [natsPort, redisPort, port] = [await freePort(), await freePort(), await freePort()];
+      launcher = launch({ NATS_URL: `nats://127.0.0.1:${natsPort}`, REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: String(port), DATA_DIR: dataDir });
+      await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
+
+      const pids = launcher.pids();
+      expect(Object.keys(pids).sort()).toEqual(['nats', 'redis', ...SERVICES].sort());
+      expect(launcher.output()).toMatch(new RegExp(`^\\[start\\]\\s+nats \\(pid \\d+\\): nats-server -js .*-sd ${dataDir}/nats$`, 'm'));
+
+      // JetStream keeps the registry's streams under DATA_DIR/nats; Redis appends to DATA_DIR/redis.
+      expect(await natsHasJetStream(`nats://127.0.0.1:${natsPort}`)).toBe(true);
+      expect(readdirSync(join(dataDir, 'nats', 'jetstream', '$G', 'streams')).length).toBeGreaterThan(0);
+      expect(await withRedis(`redis://127.0.0.1:${redisPort}`, (redis) => redis.config('GET', 'dir'))).toEqual(['dir', join(dataDir, 'redis')]);
+      expect(await withRedis(`redis://127.0.0.1:${redisPort}`, (redis) => redis.config('GET', 'appendonly'))).toEqual(['appendonly', 'yes']);
+      expect(existsSync(join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
+
+      // The generated credentials master key is kept for the next start, readable by its owner only.
+      expect(statSync(join(dataDir, 'credentials-master-key')).mode & 0o777).toBe(0o600);
+
+      expect(launcher.output()).toMatch(/^\[registry\].* listening on nats:\/\//m);
+      if (WITH_GATEWAY) {
+        expect(launcher.output()).toContain(`http://127.0.0.1:${port}/api/docs`);
+        expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+      }
+
+      launcher.child.kill('SIGTERM');
+      expect(await launcher.exited).toBe(0);
+      Object.entries(pids).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: false }));
+      expect(await Promise.all([natsPort, redisPort, port].map(listening))).toEqual([false, false, false]);
+    },
+    START_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    'keeps the credentials master key and the read model across restarts',
+    async () => {
+      const env = {
+        NATS_URL: `nats://127.0.0.1:${await freePort()}`,
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        PORT: String(await freePort()),
+        DATA_DIR: dataDir,
+      };
+      const keys: string[] = [];
+      for (const run of [1, 2]) {
+        launcher = launch(env);
+        await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
+        expect({ run, generated: /generated the credentials master key/.test(launcher.output()) }).toEqual({ run, generated: run === 1 });
+        keys.push(readFileSync(join(dataDir, 'credentials-master-key'), 'utf8'));
+        if (run === 1) await withRedis(env.REDIS_URL, (redis) => redis.set('start-spec:marker', 'kept'));
+        else expect(await withRedis(env.REDIS_URL, (redis) => redis.get('start-spec:marker'))).toBe('kept');
+        launcher.child.kill('SIGTERM');
+        expect(await launcher.exited).toBe(0);
+      }
+      expect(keys[1]).toBe(keys[0]);
+    },
+    2 * START_TIMEOUT_MS,
+  );
+
+  describe('with NATS and Redis already running', () => {
+    let nats: TestServer;
+    let redis: TestServer;
+
+    beforeAll(async () => {
+      [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    });
+
+    afterAll(async () => {
+      await Promise.all([nats?.stop(), redis?.stop()]);
+    });
+
+    it(
+      'reuses them and leaves them running when it stops',
+      async () => {
+        const port = await freePort();
+        launcher = launch({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: String(port), DATA_DIR: dataDir });
+        await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
+
+        expect(Object.keys(launcher.pids()).sort()).toEqual([...SERVICES].sort());
+        expect(launcher.output()).toContain(`nats: reusing the server at ${nats.url}`);
+        expect(launcher.output()).toContain(`redis: reusing the server at ${redis.url}`);
+        expect(existsSync(join(dataDir, 'nats'))).toBe(false);
+
+        launcher.child.kill('SIGTERM');
+        expect(await launcher.exited).toBe(0);
+        expect(await natsHasJetStream(nats.url)).toBe(true);
+        expect(await withRedis(redis.url, (client) => client.ping())).toBe('PONG');
+      },
+      START_TIMEOUT_MS + 30_000,
+    );
+
+    it(
+      'stops everything and exits 1 with the last lines of a service that dies',
+      async () => {
+        launcher = launch({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: String(await freePort()), DATA_DIR: dataDir });
+        await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
+        const pids = launcher.pids();
+
+        process.kill(pids.registry, 'SIGKILL');
+        expect(await launcher.exited).toBe(1);
+        expect(launcher.output()).toContain('registry was killed by SIGKILL unexpectedly');
+        const lastLines = launcher.output().slice(launcher.output().indexOf("registry's last lines:"));
+        expect(lastLines).toMatch(/^\[start\]\s+ {2}.* listening on nats:\/\//m);
+        Object.entries(pids).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: false }));
+        expect(await natsHasJetStream(nats.url)).toBe(true);
+      },
+      START_TIMEOUT_MS + 30_000,
+    );
+
+    it(
+      'refuses a NATS server without JetStream, and stops the Redis it started',
+      async () => {
+        const natsPort = await freePort();
+        const plain = spawn(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(natsPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        try {
+          await waitForOutput(plain, /Server is ready/, 'nats-server without JetStream');
+          const redisPort = await freePort();
+          launcher = launch({ NATS_URL: `nats://127.0.0.1:${natsPort}`, REDIS_URL: `redis://127.0.0.1:${redisPort}`, DATA_DIR: dataDir });
+
+          expect(await launcher.exited).toBe(1);
+          expect(launcher.output()).toContain(`NATS at nats://127.0.0.1:${natsPort} answers but without JetStream`);
+          expect(await listening(redisPort)).toBe(false);
+        } finally {
+          plain.kill('SIGKILL');
+        }
+      },
+      60_000,
+    );
+  });
+
+  it('says how to install a missing server and exits 1', async () => {
+    launcher = launch({
+      NATS_URL: `nats://127.0.0.1:${await freePort()}`,
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      NATS_SERVER_BIN: 'nats-server-not-installed',
+      DATA_DIR: dataDir,
+    });
+    expect(await launcher.exited).toBe(1);
+    expect(launcher.output()).toContain('nats-server-not-installed is not installed');
+    expect(launcher.output()).toContain('sudo apt-get install -y nats-server');
+    // Redis was started meanwhile, and stopped again.
+    expect(launcher.pids().redis).toBeDefined();
+    expect(alive(launcher.pids().redis)).toBe(false);
+  }, 60_000);
+});

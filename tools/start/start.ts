@@ -1,0 +1,91 @@
+/**
+ * `npm start`: the whole system on one machine (DESIGN 12). NATS with JetStream and Redis are
+ * reused when they answer at NATS_URL / REDIS_URL, otherwise started from the local binaries with
+ * their data under DATA_DIR; then every service of `SERVICES` runs in its own process, from its
+ * TypeScript source through ts-node. Ctrl-C or SIGTERM stops the services, then the servers started
+ * here, and exits 0; a service that dies stops the rest and the launcher exits 1.
+ */
+import { mkdirSync } from 'node:fs';
+import { LaunchError, launcherConfig } from './config';
+import { credentialsMasterKey } from './master-key';
+import { closeLaunches, describeExit, reservePrefix, runningChildren, say, type Child } from './processes';
+import { readyBlock } from './ready-block';
+import { launchService, presentServices, serviceReady, type ServiceContext } from './services';
+import { startStores } from './stores';
+
+let stopping = false;
+
+// A closed stdout (`npm start | head`) must not crash the launcher and orphan what it started.
+process.stdout.on('error', () => undefined);
+
+const stopAll = async (exitCode: number): Promise<never> => {
+  stopping = true;
+  closeLaunches();
+  await Promise.all(runningChildren('service').map((child) => child.stop()));
+  await Promise.all(runningChildren('server').map((child) => child.stop()));
+  process.exit(exitCode);
+};
+
+const fail = async (message: string, child?: Child): Promise<void> => {
+  if (stopping) return;
+  say(message);
+  if (child?.lastLines().length) {
+    say(`${child.name}'s last lines:`);
+    child.lastLines().slice(-20).forEach((line) => say(`  ${line}`));
+  }
+  say('stopping everything started here');
+  await stopAll(1);
+};
+
+// A service or a server started here that ends while the system runs takes the system down with it.
+const watch = (child: Child): void => {
+  void child.exited.then((status) => fail(`${child.name} ${describeExit(status)} unexpectedly`, child));
+};
+
+// npm passes Ctrl-C on to the launcher too, so one Ctrl-C can arrive twice: while stopping, further
+// signals change nothing (a process that does not stop within its grace period is killed anyway).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    say(`${signal}: stopping the services, then the servers started here`);
+    void stopAll(0);
+  });
+}
+
+const main = async (): Promise<void> => {
+  const config = launcherConfig();
+  const services = presentServices();
+  reservePrefix(['start', 'nats', 'redis', ...services.map((service) => service.name)]);
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const stores = await startStores(config);
+  stores.forEach((store) => {
+    if (store.started) watch(store.started);
+    else say(`${store.name}: reusing the server at ${store.url}; it stays running when this stops`);
+  });
+
+  const masterKey = credentialsMasterKey(config.dataDir);
+  if (masterKey.generated) {
+    say(`generated the credentials master key in ${masterKey.file} (mode 0600); every start passes it to the registry.`);
+    say('Keep it with the NATS data: stored credential secrets open only with this key.');
+  }
+
+  const context: ServiceContext = { natsUrl: config.natsUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, credentialsMasterKey: masterKey.key };
+  const children = services.map((service) => launchService(service, context));
+  children.forEach(watch);
+  const ready = await Promise.all(
+    services.map((service, i) =>
+      serviceReady(service, children[i]).catch(async (error: Error) => {
+        await fail(error.message, children[i]);
+        return undefined;
+      }),
+    ),
+  );
+  if (stopping) return;
+  process.stdout.write(readyBlock(config, stores, ready.flatMap((service) => (service ? [service] : [])), masterKey));
+};
+
+main().catch(async (error: Error) => {
+  if (error instanceof LaunchError) await fail(error.message);
+  else await fail(`failed: ${error.stack ?? error.message}`);
+});
