@@ -3,7 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const projects = ['apps', 'libs', 'tools'].flatMap((dir) =>
+const projects = ['apps', 'libs', 'tools', 'test'].flatMap((dir) =>
   fs.existsSync(path.join(__dirname, dir))
     ? fs
         .readdirSync(path.join(__dirname, dir))

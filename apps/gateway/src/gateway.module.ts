@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
+import { JWT_SECRET, TokenVerifier } from './auth/tokens';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { ConnectionsController } from './connections/connections.controller';
+import { UpdateConnection } from './connections/update-connection';
+import { CredentialsController } from './credentials/credentials.controller';
+import { DefinitionsController } from './definitions/definitions.controller';
+import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
+import { HttpMetrics } from './metrics/http-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { natsProviders } from './registry/registry-connection';
+import { RegistryClient } from './registry/registry-client';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, jwtSecret: string, metrics: HttpMetrics): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [ConnectionsController, CredentialsController, DefinitionsController, HealthController, MetricsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: JWT_SECRET, useValue: jwtSecret },
+        { provide: HttpMetrics, useValue: metrics },
+        ...natsProviders(),
+        TokenVerifier,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        RegistryClient,
+        UpdateConnection,
+        Readiness,
+      ],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ReplyError } from '@clp/contracts';
+import { Public } from '../auth/request-context';
+import { ErrorDoc } from '../errors/error.views';
+import { Readiness, type CheckResult, type Dependency } from './readiness';
+
+class ReadyDoc {
+  @ApiProperty({ example: 'ready' }) status!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { nats: { ok: true, latency_ms: 1 }, redis: { ok: true, latency_ms: 1 }, event_store: { ok: true, latency_ms: 2 } },
+  })
+  checks!: Record<Dependency, CheckResult>;
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly readiness: Readiness) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'the process runs' })
+  @ApiOkResponse({ schema: { example: { status: 'live' } } })
+  live() {
+    return { status: 'live' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'NATS, Redis and the event store answer' })
+  @ApiOkResponse({ type: ReadyDoc })
+  @ApiServiceUnavailableResponse({ type: ErrorDoc, description: 'unavailable, with details.checks naming what failed' })
+  async ready(): Promise<ReadyDoc> {
+    const checks = await this.readiness.check();
+    const failed = (Object.keys(checks) as Dependency[]).filter((name) => !checks[name].ok);
+    if (failed.length) throw new ReplyError('unavailable', `not ready: ${failed.join(', ')} did not answer`, { failed, checks });
+    return { status: 'ready', checks };
+  }
+}

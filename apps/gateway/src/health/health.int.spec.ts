@@ -1,0 +1,107 @@
+import { waitFor } from '@clp/testing';
+import { startGatewayHarness, type GatewayHarness } from '../gateway.fixtures';
+import { CHECK_TIMEOUT_MS } from './readiness';
+
+describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redis and registry)', () => {
+  let h: GatewayHarness;
+
+  beforeAll(async () => {
+    h = await startGatewayHarness();
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('is ready while NATS, Redis and JetStream answer, and names Redis while it is down', async () => {
+    expect(await h.request('GET', '/health/live')).toMatchObject({ status: 200, body: { status: 'live' } });
+    const ready = await h.request('GET', '/health/ready');
+    expect(ready).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { nats: { ok: true }, redis: { ok: true }, event_store: { ok: true } } },
+    });
+
+    await h.redis.stopProcess();
+    try {
+      const started = Date.now();
+      const down = await h.request('GET', '/health/ready');
+      expect(Date.now() - started).toBeLessThan(CHECK_TIMEOUT_MS + 1000);
+      expect(down).toMatchObject({
+        status: 503,
+        body: {
+          error: {
+            code: 'unavailable',
+            message: 'not ready: redis did not answer',
+            details: { failed: ['redis'], checks: { nats: { ok: true }, redis: { ok: false, error: expect.any(String) }, event_store: { ok: true } } },
+          },
+        },
+      });
+      expect((await h.request('GET', '/health/live')).status).toBe(200);
+    } finally {
+      await h.redis.start();
+    }
+    await waitFor(async () => (await h.request('GET', '/health/ready')).status === 200, { message: 'ready again after Redis restarted' });
+  });
+
+  it('counts requests by route pattern, method and status, beside the default process metrics', async () => {
+    const token = h.token('org-m', 'vic', 'viewer');
+    const missing = '/api/integrations/connections/3b241101-e2bb-4255-8caf-4136c566a962';
+    expect((await h.request('GET', missing, { token })).status).toBe(404);
+    expect((await h.request('GET', '/api/integrations/connections?pagesize=0', { token })).status).toBe(400);
+
+    const metrics = await h.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(metrics.text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/api\/integrations\/connections\/:id",status_code="404"\} 1$/m);
+    expect(metrics.text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/api\/integrations\/connections",status_code="400"\} 1$/m);
+    expect(metrics.text).not.toContain('3b241101');
+    expect(metrics.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(metrics.text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+  });
+
+  it('echoes a correlation id, or makes one', async () => {
+    const given = await h.request('GET', '/health/live', { headers: { 'correlation-id': 'trace-me-42' } });
+    expect(given.headers.get('correlation-id')).toBe('trace-me-42');
+    const made = await h.request('GET', '/health/live');
+    expect(made.headers.get('correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('documents every route with the bearer scheme at /api/docs-json, and serves the UI at /api/docs', async () => {
+    const { status, body } = await h.request('GET', '/api/docs-json');
+    expect(status).toBe(200);
+    expect(body.openapi).toMatch(/^3\./);
+    const operations = Object.entries(body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        'GET /api/integrations/connections',
+        'POST /api/integrations/connections',
+        'POST /api/integrations/connections/register',
+        'POST /api/integrations/connections/test',
+        'GET /api/integrations/connections/{id}',
+        'PUT /api/integrations/connections/{id}',
+        'DELETE /api/integrations/connections/{id}',
+        'POST /api/integrations/connections/{id}/test',
+        'GET /api/integrations/connections/{id}/history',
+        'GET /api/integrations/connection-definitions',
+        'GET /api/integrations/credentials',
+        'POST /api/integrations/credentials',
+        'GET /api/integrations/credentials/{id}',
+        'PUT /api/integrations/credentials/{id}',
+        'DELETE /api/integrations/credentials/{id}',
+        'GET /health/live',
+        'GET /health/ready',
+      ].sort(),
+    );
+    expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(body.paths['/api/integrations/connections'].get.security).toEqual([{ bearer: [] }]);
+    const list = body.paths['/api/integrations/connections'].get.parameters.map((p: { name: string }) => p.name);
+    expect(list).toEqual(expect.arrayContaining(['page', 'pagesize', 'search', 'name', 'order', 'status', 'kind', 'type']));
+    expect(body.components.schemas.RegisterConnectionDto.properties.credential_secret.writeOnly).toBe(true);
+
+    const ui = await h.request('GET', '/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger-ui');
+  });
+});

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Caller, Role } from '@clp/contracts';
+import { freePort, startNats, startRedis, startService, type RunningService, type TestServer } from '@clp/testing';
+import { issueToken } from '../../apps/gateway/src/auth/tokens';
+
+// Response bodies are read loosely by the tests, as any client of a JSON API would.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface HttpReply<T = any> {
+  status: number;
+  body: T;
+  text: string;
+}
+
+/**
+ * The whole system as it runs in production, each service its own process, on servers of its
+ * own: what the end-to-end tests drive over HTTP, and nothing else.
+ */
+export interface RunningSystem {
+  url: string;
+  /** The gateway's signing secret, for tools that make tokens (`npm run token`). */
+  secret: string;
+  nats: TestServer;
+  redis: TestServer;
+  registry: RunningService;
+  gateway: RunningService;
+  token(caller: Omit<Caller, 'user_id'> & { user_id?: string }): string;
+  /** One HTTP request; `token` may be a caller (a token is made for it) or a raw header value. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  http<T = any>(method: string, path: string, options?: { as?: Omit<Caller, 'user_id'> | string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<HttpReply<T>>;
+  /** Every response body seen so far, to search for what must never appear. */
+  readonly bodies: string[];
+  startRegistry(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const startSystem = async (): Promise<RunningSystem> => {
+  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  const secret = randomBytes(32).toString('base64url');
+  const masterKey = randomBytes(32).toString('base64');
+  const port = await freePort();
+  const common = { NATS_URL: nats.url, REDIS_URL: redis.url, NODE_ENV: 'production', CONNECTIVITY_TIMEOUT_MS: '3000' };
+  const launchRegistry = () =>
+    startService({
+      name: 'registry',
+      entry: 'apps/connection-registry/src/main.ts',
+      env: { ...common, INSTANCE_NAME: 'e2e-registry', CREDENTIALS_MASTER_KEY: masterKey },
+      ready: /e2e-registry listening/,
+    });
+  let registry = await launchRegistry();
+  const gateway = await startService({
+    name: 'gateway',
+    entry: 'apps/gateway/src/main.ts',
+    env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000' },
+    ready: /gateway listening on/,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const bodies: string[] = [];
+  const token = (caller: Omit<Caller, 'user_id'> & { user_id?: string }) =>
+    issueToken(secret, { org: caller.organization_id, user: caller.user_id ?? `${caller.role}-user`, role: caller.role as Role });
+
+  const system: RunningSystem = {
+    url,
+    secret,
+    nats,
+    redis,
+    get registry() {
+      return registry;
+    },
+    gateway,
+    token,
+    bodies,
+    async http(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.as !== undefined) headers.authorization = typeof options.as === 'string' ? options.as : `Bearer ${token(options.as)}`;
+      let body: string | undefined = options.raw;
+      if (options.body !== undefined) body = JSON.stringify(options.body);
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
+      const response = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await response.text();
+      bodies.push(text);
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: kept as text
+      }
+      return { status: response.status, body: parsed as never, text };
+    },
+    async startRegistry() {
+      registry = await launchRegistry();
+    },
+    async stop() {
+      await Promise.all([gateway.stop(), registry.stop()]);
+      await Promise.all([nats.stop(), redis.stop()]);
+    },
+  };
+  return system;
+};
