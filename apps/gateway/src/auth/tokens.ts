@@ -10,7 +10,12 @@ interface Claims {
   sub?: unknown;
   org?: unknown;
   role?: unknown;
+  exp?: unknown;
 }
+
+/** Verified tokens kept, least recently used out first; one without `exp` is kept this long. */
+const VERIFIED_KEPT = 10_000;
+const UNEXPIRING_KEPT_MS = 60_000;
 
 const jwt = new JwtService();
 
@@ -33,6 +38,7 @@ export class TokenVerifier {
    * public key and fails, which cost more than the whole rest of a request.
    */
   private readonly key: KeyObject;
+  private readonly verified = new Map<string, { caller: Caller; untilMs: number }>();
 
   constructor(@Inject(JWT_SECRET) secret: string) {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
@@ -43,6 +49,10 @@ export class TokenVerifier {
     if (!authorization || scheme.toLowerCase() !== 'bearer' || !token || rest.length) {
       throw unauthorized('send Authorization: Bearer <token>');
     }
+    // A client sends the same token with every request: its verification is remembered until it expires.
+    const known = this.verified.get(token);
+    if (known && known.untilMs > Date.now()) return known.caller;
+    this.verified.delete(token);
     let claims: Claims;
     try {
       // jsonwebtoken takes a KeyObject; @nestjs/jwt's types name only strings and buffers.
@@ -52,6 +62,10 @@ export class TokenVerifier {
     }
     if (!identifier(claims.sub) || !identifier(claims.org)) throw unauthorized('the token must name a user (sub) and an organization (org)');
     if (!(ROLES as readonly unknown[]).includes(claims.role)) throw unauthorized(`the token's role must be one of ${ROLES.join(', ')}`);
-    return { organization_id: claims.org, user_id: claims.sub, role: claims.role as Role };
+    const caller: Caller = { organization_id: claims.org, user_id: claims.sub, role: claims.role as Role };
+    const untilMs = typeof claims.exp === 'number' ? claims.exp * 1000 : Date.now() + UNEXPIRING_KEPT_MS;
+    this.verified.set(token, { caller, untilMs });
+    if (this.verified.size > VERIFIED_KEPT) this.verified.delete(this.verified.keys().next().value as string);
+    return caller;
   }
 }

@@ -26,8 +26,6 @@ const apiError = (error: { code: number; err_code?: number; description?: string
  */
 export class PipelinedPublisher {
   private readonly inbox: ReplyInbox;
-  private sending?: NodeJS.Immediate;
-  private queued: Array<{ subject: string; payload: Uint8Array; headers: MsgHdrs; timeoutMs: number; resolve(ack: PubAck): void; reject(error: Error): void }> = [];
 
   constructor(nc: NatsConnection) {
     this.inbox = new ReplyInbox(nc);
@@ -37,25 +35,12 @@ export class PipelinedPublisher {
     const h = options.headers ?? natsHeaders();
     if (options.msgID !== undefined) h.set('Nats-Msg-Id', options.msgID);
     if (options.lastSubjectSequence !== undefined) h.set('Nats-Expected-Last-Subject-Sequence', String(options.lastSubjectSequence));
-    return new Promise<PubAck>((resolve, reject) => {
-      this.queued.push({ subject, payload, headers: h, timeoutMs: options.timeoutMs, resolve, reject });
-      this.sending ??= setImmediate(() => this.send());
-    });
+    return this.inbox.request(subject, payload, { headers: h, timeoutMs: options.timeoutMs }).then(toPubAck);
   }
 
   /** Fails what is still awaited and stops listening; the connection belongs to the caller. */
   close(): void {
-    if (this.sending) clearImmediate(this.sending);
-    this.sending = undefined;
-    for (const { reject } of this.queued.splice(0)) reject(new NatsError('publisher closed', 'CONNECTION_CLOSED'));
     this.inbox.close();
-  }
-
-  private send(): void {
-    this.sending = undefined;
-    for (const { subject, payload, headers, timeoutMs, resolve, reject } of this.queued.splice(0)) {
-      this.inbox.request(subject, payload, { headers, timeoutMs }).then((reply) => resolve(toPubAck(reply)), reject).catch(reject);
-    }
   }
 }
 
