@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice, LoggerService, LogLevel } from '@nestjs/common';
 import { QUEUE_GROUPS } from '@clp/contracts';
-import { natsMicroserviceOptions, ReplyExceptionFilter, ReplyInterceptor, replyValidationPipe } from '@clp/messaging';
+import { natsMicroserviceOptions, ReplyExceptionFilter, replyValidationPipe } from '@clp/messaging';
 import type { RegistryConfig } from './config';
 import { RegistryModule } from './registry.module';
 
@@ -16,7 +16,6 @@ export const createRegistry = async (
     ...(logger !== undefined ? { logger } : {}),
   });
   app.useGlobalPipes(replyValidationPipe());
-  app.useGlobalInterceptors(new ReplyInterceptor());
   app.useGlobalFilters(new ReplyExceptionFilter());
   app.enableShutdownHooks();
   return app;

@@ -10,7 +10,7 @@ import type { NatsConnection } from 'nats';
 import { ReplyError } from '@clp/contracts';
 import { startNats, type TestServer } from '@clp/testing';
 import { connectNats } from './connection';
-import { natsMicroserviceOptions, ReplyExceptionFilter, ReplyInterceptor, replyValidationPipe } from './nest-replies';
+import { natsMicroserviceOptions, ReplyExceptionFilter, replyValidationPipe } from './nest-replies';
 import { Requester } from './requester';
 
 class EchoRequest {
@@ -64,8 +64,7 @@ describe('typed request/reply to a NestJS service over a real nats-server', () =
     server = await startNats();
     app = await NestFactory.createMicroservice(TestModule, { ...natsMicroserviceOptions({ servers: server.url, name: 'test' }, 'test'), logger: false });
     app.useGlobalPipes(replyValidationPipe());
-    app.useGlobalInterceptors(new ReplyInterceptor());
-    app.useGlobalFilters(new ReplyExceptionFilter());
+      app.useGlobalFilters(new ReplyExceptionFilter());
     await app.listen();
     nc = await connectNats({ servers: server.url, name: 'client' });
     requester = new Requester(nc, { timeoutMs: 2000 });

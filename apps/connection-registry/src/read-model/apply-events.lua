@@ -50,14 +50,22 @@ local function index(doc, add)
   end
 end
 
+-- Documents are stored as the API shows them, so queries pass them on without decoding; the sort
+-- keys (created_ms, updated_ms) live only in the indexes, as scores.
 local function load(id)
   local raw = redis.call('GET', docKey(id))
-  if raw then return cjson.decode(raw) end
-  return nil
+  if not raw then return nil end
+  local doc = cjson.decode(raw)
+  doc.created_ms = tonumber(redis.call('ZSCORE', idx(doc.organization_id, 'created'), id))
+  doc.updated_ms = tonumber(redis.call('ZSCORE', idx(doc.organization_id, 'updated'), id))
+  return doc
 end
 
 local function store(doc)
+  local created_ms, updated_ms = doc.created_ms, doc.updated_ms
+  doc.created_ms, doc.updated_ms = nil, nil
   redis.call('SET', docKey(doc.connection_id), cjson.encode(doc))
+  doc.created_ms, doc.updated_ms = created_ms, updated_ms
   index(doc, true)
 end
 

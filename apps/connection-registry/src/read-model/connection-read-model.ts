@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import type { ConnectionPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
 import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
+import { RawJson } from '@clp/messaging';
 import { luaScript, type LuaScript } from './lua-script';
 
 export const REDIS = Symbol('REDIS');
@@ -56,13 +57,6 @@ const kindsFor = (kinds: string[] | undefined, types: string[] | undefined): str
   return kinds?.length ? kinds.filter((kind) => ofTypes.includes(kind)) : ofTypes;
 };
 
-type Doc = ConnectionView & { created_ms?: number; updated_ms?: number };
-
-const toView = (raw: string): ConnectionView => {
-  const { created_ms: _c, updated_ms: _u, ...view } = JSON.parse(raw) as Doc;
-  return view;
-};
-
 /** The registry's Redis read model (DESIGN 5): written only by projections, read by queries. */
 @Injectable()
 export class ConnectionReadModel {
@@ -106,7 +100,7 @@ export class ConnectionReadModel {
 
   async get(organizationId: string, connectionId: string): Promise<ConnectionView | undefined> {
     const raw = (await this.scripts.get(this.namespace, this.initialVersion, connectionId)) as string | null;
-    const view = raw ? toView(raw) : undefined;
+    const view = raw ? (JSON.parse(raw) as ConnectionView) : undefined;
     return view?.organization_id === organizationId ? view : undefined;
   }
 
@@ -117,7 +111,11 @@ export class ConnectionReadModel {
     return { credentials: all.slice(page * pagesize, (page + 1) * pagesize), page, page_size: pagesize, total_count: all.length };
   }
 
-  async list(organizationId: string, criteria: ListCriteria): Promise<ConnectionPage> {
+  /**
+   * A page, serialized: the documents are stored as the API shows them (apply-events.lua), so
+   * they are passed on as they are, not decoded and encoded again.
+   */
+  async list(organizationId: string, criteria: ListCriteria): Promise<RawJson<ConnectionPage>> {
     const kinds = kindsFor(criteria.kind, criteria.type);
     const query = {
       status: criteria.status ?? [],
@@ -140,12 +138,9 @@ export class ConnectionReadModel {
       const count = Number(summary[i + 1]);
       if (count > 0) status_summary[summary[i] as Status] = count;
     }
-    return {
-      connections: docs.filter((d): d is string => d !== null).map(toView),
-      page: criteria.page,
-      page_size: criteria.pagesize,
-      total_count: total,
-      status_summary,
-    };
+    const connections = docs.filter((d): d is string => d !== null).join(',');
+    return new RawJson(
+      `{"connections":[${connections}],"page":${criteria.page},"page_size":${criteria.pagesize},"total_count":${total},"status_summary":${JSON.stringify(status_summary)}}`,
+    );
   }
 }
