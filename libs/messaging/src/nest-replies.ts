@@ -4,15 +4,7 @@ import type { ValidationError } from 'class-validator';
 import { of, type Observable } from 'rxjs';
 import { ReplyError, errorReply, isErrorReply, type ErrorReply, type FieldError } from '@clp/contracts';
 import { natsConnectionOptions, type NatsSettings } from './connection';
-
-/**
- * A result already serialized, such as a page of read-model documents stored as the API shows
- * them: it goes into the reply as it is, not decoded and encoded again. `T` is what it holds.
- */
-export class RawJson<T = unknown> {
-  declare readonly holds?: T;
-  constructor(readonly json: string) {}
-}
+import { RawJson } from './raw-json';
 
 interface ResponsePacket {
   id?: string;

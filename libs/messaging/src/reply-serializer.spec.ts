@@ -1,5 +1,6 @@
 import { errorReply } from '@clp/contracts';
-import { RawJson, ReplySerializer } from './nest-replies';
+import { ReplySerializer } from './nest-replies';
+import { RawJson } from './raw-json';
 
 const decoded = (packet: object) => JSON.parse(new TextDecoder().decode(new ReplySerializer().serialize(packet).data));
 

@@ -11,6 +11,7 @@ import { ReplyError } from '@clp/contracts';
 import { startNats, type TestServer } from '@clp/testing';
 import { connectNats } from './connection';
 import { natsMicroserviceOptions, ReplyExceptionFilter, replyValidationPipe } from './nest-replies';
+import { RawJson } from './raw-json';
 import { Requester } from './requester';
 
 class EchoRequest {
@@ -94,6 +95,14 @@ describe('typed request/reply to a NestJS service over a real nats-server', () =
     const fields = (reply as unknown as { error: { details: { fields: Array<{ field: string }> } } }).error.details.fields.map((f) => f.field);
     expect(fields.sort()).toEqual(['count', 'extra', 'name']);
     expect(JSON.stringify(reply)).not.toContain('secret-value');
+  });
+
+  it('hands a result over still serialized when asked, and an error reply read', async () => {
+    const options = { correlation_id: 'c-raw' };
+    const raw = (await requester.requestRaw('test.cmd.echo' as never, { name: 'raw', count: 2 } as never, options)) as { result: RawJson };
+    expect(raw.result).toBeInstanceOf(RawJson);
+    expect(JSON.parse(raw.result.json)).toEqual(((await requester.send('test.cmd.echo', { name: 'raw', count: 2 }, options)) as { result: unknown }).result);
+    expect(await requester.requestRaw('test.cmd.missing' as never, {} as never)).toEqual({ error: { code: 'not_found', message: 'no such thing', details: { id: 'x' } } });
   });
 
   it('passes a typed error through', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { JSONCodec, type NatsConnection } from 'nats';
-import { errorReply, type ApiSubject, type Reply, type ReplyOf, type RequestOf } from '@clp/contracts';
+import { errorReply, type ApiSubject, type ErrorReply, type Reply, type ReplyOf, type RequestOf } from '@clp/contracts';
+import { RawJson } from './raw-json';
 import { ReplyInbox } from './reply-inbox';
 import { outgoingHeaders } from './trace-headers';
 
@@ -18,6 +19,8 @@ interface ResponsePacket {
 }
 
 const codec = JSONCodec<unknown>();
+const decoder = new TextDecoder();
+const RESULT_MARKER = '"response":{"result":';
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -44,11 +47,30 @@ export class Requester {
     return this.send(subject, payload, options) as Promise<Reply<ReplyOf<S>>>;
   }
 
+  /**
+   * Like `request`, with the result left serialized: for a proxy that passes it on unread. The
+   * services' serializer writes the response last (`ReplySerializer`); a reply in any other form,
+   * and every error reply, is read whole.
+   */
+  async requestRaw<S extends ApiSubject>(subject: S, payload: RequestOf<S>, options: RequestOptions = {}): Promise<{ result: RawJson<ReplyOf<S>> } | ErrorReply> {
+    const answer = await this.exchange(subject, payload, options);
+    if (!(answer instanceof Uint8Array)) return answer;
+    const text = decoder.decode(answer);
+    const at = text.indexOf(RESULT_MARKER);
+    if (at >= 0 && text.endsWith('}}')) return { result: new RawJson(text.slice(at + RESULT_MARKER.length, -2)) };
+    return this.read(subject, answer) as { result: RawJson<ReplyOf<S>> } | ErrorReply;
+  }
+
   /** Untyped, for subjects outside the catalogue. */
   async send(subject: string, payload: unknown, options: RequestOptions = {}): Promise<Reply<unknown>> {
+    const answer = await this.exchange(subject, payload, options);
+    return answer instanceof Uint8Array ? this.read(subject, answer) : answer;
+  }
+
+  /** The reply packet's bytes, or `unavailable` when none came. */
+  private async exchange(subject: string, payload: unknown, options: RequestOptions): Promise<Uint8Array | ErrorReply> {
     const timeout = options.timeoutMs ?? this.defaults.timeoutMs;
     const packet: RequestPacket = { pattern: subject, data: payload, id: randomUUID() };
-    let raw: Uint8Array;
     try {
       const message = await this.inbox.request(subject, codec.encode(packet), {
         timeoutMs: timeout,
@@ -56,7 +78,7 @@ export class Requester {
       });
       // The server's own answer when no one subscribes to the subject.
       if (message.data.length === 0 && message.headers?.code === 503) return errorReply('unavailable', `no service answers ${subject}`, { subject });
-      raw = message.data;
+      return message.data;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === '503') return errorReply('unavailable', `no service answers ${subject}`, { subject });
@@ -66,6 +88,9 @@ export class Requester {
       }
       throw error;
     }
+  }
+
+  private read(subject: string, raw: Uint8Array): Reply<unknown> {
     const response = codec.decode(raw) as ResponsePacket;
     if (response.err !== undefined && response.err !== null) {
       // A handler that threw past the reply filter: its message may hold internals, so it stays here.

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ReplyError, SUBJECTS, type RegistryApi } from '@clp/contracts';
-import { Requester } from '@clp/messaging';
+import { ReplyError, SUBJECTS, type ErrorReply, type RegistryApi } from '@clp/contracts';
+import { Requester, type RawJson } from '@clp/messaging';
 import type { RequestContext } from '../auth/request-context';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
@@ -27,11 +27,24 @@ export class RegistryClient {
   ) {}
 
   async call<S extends Subject>(subject: S, context: RequestContext, payload: Payload<S>): Promise<RegistryApi[S]['reply']> {
+    return this.resultOf(await this.requester.request(subject, this.requestOf<S>(context, payload), this.optionsOf(subject, context)), context);
+  }
+
+  /** The result left serialized, for a route that answers it as it is (a page of connections). */
+  async callRaw<S extends Subject>(subject: S, context: RequestContext, payload: Payload<S>): Promise<RawJson<RegistryApi[S]['reply']>> {
+    return this.resultOf(await this.requester.requestRaw(subject, this.requestOf<S>(context, payload), this.optionsOf(subject, context)), context);
+  }
+
+  private requestOf<S extends Subject>(context: RequestContext, payload: Payload<S>): RegistryApi[S]['request'] {
+    return { ...payload, caller: context.caller } as RegistryApi[S]['request'];
+  }
+
+  private optionsOf(subject: Subject, context: RequestContext) {
     const timeoutMs = this.config.requestTimeoutMs + (TESTING.has(subject) ? this.config.connectivityTimeoutMs : 0);
-    const reply = await this.requester.request(subject, { ...payload, caller: context.caller } as RegistryApi[S]['request'], {
-      timeoutMs,
-      correlation_id: context.correlation_id,
-    });
+    return { timeoutMs, correlation_id: context.correlation_id };
+  }
+
+  private resultOf<T>(reply: { result: T } | ErrorReply, context: RequestContext): T {
     if ('error' in reply) {
       const { code, message, details } = reply.error;
       // The client sees a 503; the operator needs to know too.
