@@ -53,6 +53,7 @@ export const SUBJECTS = {
 /** Queue groups: one per service, so replicas share commands and queries. */
 export const QUEUE_GROUPS = {
   registry: 'connection-registry',
+  discovery: 'discovery',
   environment: 'environment',
   notification: 'notification',
 } as const;

@@ -1,0 +1,4 @@
+import type { DiscoveryFeature } from '../discovery-feature';
+
+/** Controllers and providers of this part of discovery, composed by DiscoveryModule. */
+export const kubeconfigFeature: DiscoveryFeature = () => ({ controllers: [], providers: [] });
