@@ -31,7 +31,7 @@ import { discoveryEventSubject, INTEGRATION_STREAMS, SUBJECTS, type Caller, type
 import { ensureStream, natsConnectionOptions, Requester } from '@clp/messaging';
 import { startNats, startRedis, startService, type TestServer } from '@clp/testing';
 import { configFromEnv } from '../../apps/connection-registry/src/config';
-import { createRegistry } from '../../apps/connection-registry/src/registry';
+import { createRegistry, listenUntilAnswering } from '../../apps/connection-registry/src/registry';
 import { report } from '../../apps/connection-registry/src/discovery-intake/discovery-reports.fixtures';
 import { PipelinedPublisher } from '../../libs/event-store/src/jetstream/pipelined-publisher';
 import { inWindow, measuredCpu, parseN, perItem, pidMentioning, profiled, rate, waitUntil } from './bench-helpers';
@@ -142,7 +142,7 @@ const startRegistries = async (nats: TestServer, redis: TestServer): Promise<{ w
       { ...configFromEnv(), natsUrl: nats.url, redisUrl: redis.url, instanceName: 'bench-registry', readModelPrefix: PREFIX, credentialsMasterKey: masterKey },
       ['error', 'warn'],
     );
-    await app.listen();
+    await listenUntilAnswering(app);
     return { what: `one replica in this process (profiling to ${PROFILE})`, pids: {}, stop: () => app.close() };
   }
   const services = await Promise.all(

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { configFromEnv } from './config';
-import { createRegistry } from './registry';
+import { createRegistry, listenUntilAnswering } from './registry';
 
 const main = async () => {
   const config = configFromEnv();
   const app = await createRegistry(config);
-  await app.listen();
+  await listenUntilAnswering(app);
   new Logger('connection-registry').log(`${config.instanceName} listening on ${config.natsUrl}`);
 };
 

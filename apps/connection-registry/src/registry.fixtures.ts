@@ -4,7 +4,7 @@ import type { Reply } from '@clp/contracts';
 import { Requester } from '@clp/messaging';
 import { startNats, startRedis, type TestServer } from '@clp/testing';
 import type { RegistryConfig } from './config';
-import { createRegistry } from './registry';
+import { createRegistry, listenUntilAnswering } from './registry';
 
 /** Registry replicas on a real NATS and Redis started for one spec, and a client of their NATS API. */
 export interface RegistryHarness {
@@ -38,7 +38,7 @@ export const startRegistryHarness = async ({
   };
   const start = async (n: number) => {
     const app = await createRegistry({ ...config, instanceName: `${config.instanceName}-${n}` }, logger);
-    await app.listen();
+    await listenUntilAnswering(app);
     return app;
   };
   const apps = await Promise.all(Array.from({ length: replicas }, (_, n) => start(n)));

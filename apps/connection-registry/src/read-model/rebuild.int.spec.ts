@@ -8,7 +8,7 @@ import { Requester } from '@clp/messaging';
 import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
 import { configFromEnv } from '../config';
 import { ConnectionCommands } from '../connections/connection-commands';
-import { createRegistry } from '../registry';
+import { createRegistry, listenUntilAnswering } from '../registry';
 import { READ_MODEL_EVENTS } from './connection-projection';
 import { ConnectionReadModel } from './connection-read-model';
 import { expectedSummaries, ORGANIZATIONS, RandomOperations } from './random-operations.fixtures';
@@ -40,7 +40,7 @@ describe('rebuilding the registry read model (real NATS and Redis)', () => {
     [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
     const config = { ...configFromEnv({}), natsUrl: nats.url, redisUrl: redisServer.url, instanceName: 'registry-rebuild-test', readModelPrefix: 'registry:v1:' };
     app = await createRegistry(config, false);
-    await app.listen();
+    await listenUntilAnswering(app);
     nc = await connect({ servers: nats.url });
     api = new Requester(nc, { timeoutMs: 10_000 });
     store = await JetStreamEventStore.create(nc, { context: 'registry' });

@@ -1,8 +1,35 @@
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { CAUSES, STATUSES, type Cause, type Status, type TransitionRequest } from '@clp/contracts';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CAUSES, STATUSES, type Cause, type ProbeResult, type Status, type TransitionRequest } from '@clp/contracts';
 import { CallerRequest } from '../caller';
 
-export class TransitionConnectionDto extends CallerRequest implements Omit<TransitionRequest, 'probe'> {
+/** A connectivity test's result as the system caller (the health monitor) measured it. */
+export class ProbeResultDto implements ProbeResult {
+  @IsBoolean()
+  ok!: boolean;
+
+  @IsISO8601()
+  checked_at!: string;
+
+  @IsInt()
+  @Min(0)
+  latency_ms!: number;
+
+  @IsString()
+  @MaxLength(256)
+  check!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  error?: string;
+
+  @IsOptional()
+  @IsObject()
+  details?: Record<string, unknown>;
+}
+
+export class TransitionConnectionDto extends CallerRequest implements TransitionRequest {
   @IsUUID()
   connection_id!: string;
 
@@ -20,4 +47,10 @@ export class TransitionConnectionDto extends CallerRequest implements Omit<Trans
   @IsOptional()
   @IsBoolean()
   skip_connectivity_test?: boolean;
+
+  /** Kept on the `StatusChanged` of a system transition; a person's request runs its own test instead. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProbeResultDto)
+  probe?: ProbeResultDto;
 }

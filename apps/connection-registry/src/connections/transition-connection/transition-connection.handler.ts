@@ -24,11 +24,14 @@ export class TransitionConnectionHandler {
     const loaded = visibleTo(caller, await this.connections.load(request.connection_id));
     const state = loaded.state as Connection;
     const definition = definitionOf(state.kind);
-    // Tested before deciding: the decider refuses the change when the test failed.
+    // Tested before deciding: the decider refuses the change when the test failed. A system
+    // caller (the health monitor) sends the probe it measured; a person's claim of one is ignored.
     const probe =
       definition && needsConnectivityTest(status, cause) && !request.skip_connectivity_test
         ? await this.connectivity.test(definition, state.metadata, await this.credentials.secretOf(state.credential_id))
-        : undefined;
+        : cause === 'system'
+          ? request.probe
+          : undefined;
     const result = await this.connections.execute(
       request.connection_id,
       {
