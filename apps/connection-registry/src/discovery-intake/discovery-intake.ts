@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
-import { v5 as uuidv5 } from 'uuid';
 import { INTEGRATION_STREAMS, ReplyError } from '@clp/contracts';
 import { connectionFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
 import { consumeDurable, ensureStream, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
@@ -9,11 +8,6 @@ import { NATS_CONNECTION } from '../registry-runtime';
 import { resourceFoundErrors, type ResourceFoundReport } from './resource-found.schema';
 
 export const INTAKE_CONCURRENCY = Symbol('INTAKE_CONCURRENCY');
-
-const INTAKE_COMMAND_NAMESPACE = '0b7c52e4-6f0e-5a3d-9c41-8e2f1d7a6b35';
-
-/** The command id of a report for one connection (one generation of the resource). */
-export const intakeCommandId = (reportId: string, connectionId: string): string => uuidv5(`${reportId}/${connectionId}`, INTAKE_COMMAND_NAMESPACE);
 
 /** Validates a report; a report that can never become a connection is refused, not retried. */
 export const decodeResourceFound = (data: Uint8Array): ResourceFoundReport => {
@@ -70,7 +64,8 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
     const definition = kindDefinition(data.kind);
     const identity = identityOf(definition, data.metadata);
     const fingerprint = fingerprintOf(data.organization_id, definition.kind, identity);
-    const metadata = { now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
+    // The report's id is the command id: a redelivered report decides the same event ids.
+    const metadata = { command_id: report.metadata.event_id, now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
     const trace = { correlation_id: delivery.correlation_id, causation_id: report.metadata.event_id, traceparent: delivery.traceparent };
     await this.connections.executeForFingerprint(
       fingerprint,
@@ -89,10 +84,7 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
           credential_id: data.credential_id ?? null,
           source: data.source,
         },
-        // Derived from the report and the connection: a redelivered report decides the same event
-        // ids, and a report that finds the resource again after a deletion (scans repeat their
-        // report ids) gives the new connection ids of its own, which no duplicate window drops.
-        metadata: { ...metadata, command_id: intakeCommandId(report.metadata.event_id, connection_id) },
+        metadata,
       }),
       trace,
     );
