@@ -29,6 +29,7 @@ export const SERVICES: ServiceEntry[] = [
     env: (context) => ({ CREDENTIALS_MASTER_KEY: context.credentialsMasterKey }),
   },
   { name: 'gateway', entry: 'apps/gateway/src/main.ts', ready: /gateway listening on (https?:\/\/\S+)/ },
+  { name: 'discovery', entry: 'apps/discovery/src/main.ts', ready: / listening on nats:\/\//, env: (context) => ({ CREDENTIALS_MASTER_KEY: context.credentialsMasterKey }) },
 ];
 
 export interface RunningService {

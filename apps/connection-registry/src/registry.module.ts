@@ -8,6 +8,8 @@ import type { RegistryConfig } from './config';
 import { ConnectionCommands } from './connections/connection-commands';
 import { CONNECTIVITY } from './connections/connectivity';
 import { DeleteConnectionController } from './connections/delete-connection/delete-connection.controller';
+import { DiscoverConnectionController } from './connections/discover-connection/discover-connection.controller';
+import { DiscoverConnectionHandler } from './connections/discover-connection/discover-connection.handler';
 import { HttpConnectivityTester } from './connections/http-connectivity-tester';
 import { DiscoveryIntake, INTAKE_CONCURRENCY } from './discovery-intake/discovery-intake';
 import { RegisterConnectionController } from './connections/register-connection/register-connection.controller';
@@ -48,6 +50,7 @@ export class RegistryModule {
         CredentialsController,
         RegistrationFlowController,
         TestConnectionController,
+        DiscoverConnectionController,
       ],
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
@@ -75,6 +78,7 @@ export class RegistryModule {
         RegisterConnectionHandler,
         TransitionConnectionHandler,
         UpdateConnectionHandler,
+        DiscoverConnectionHandler,
         ConnectionReadModel,
         ConnectionProjection,
         RegistryRuntime,

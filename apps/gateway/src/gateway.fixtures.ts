@@ -54,7 +54,7 @@ export interface GatewayHarness {
   stop(): Promise<void>;
 }
 
-const startRegistryProcess = (nats: TestServer, redis: TestServer) =>
+const startRegistryProcess = (nats: TestServer, redis: TestServer, env: Record<string, string> = {}) =>
   startService({
     name: 'connection-registry',
     entry: 'apps/connection-registry/src/main.ts',
@@ -65,6 +65,7 @@ const startRegistryProcess = (nats: TestServer, redis: TestServer) =>
       CONNECTIVITY_TIMEOUT_MS: '1500',
       SERVER_ORGANIZATION: 'gateway-tests-server',
       NODE_ENV: 'test',
+      ...env,
     },
     ready: /listening on/,
   });
@@ -72,9 +73,11 @@ const startRegistryProcess = (nats: TestServer, redis: TestServer) =>
 export const startGatewayHarness = async (
   overrides: Partial<GatewayConfig> = {},
   logger: LoggerService | false = false,
+  /** More environment for the registry process, e.g. a CREDENTIALS_MASTER_KEY another service shares. */
+  registryEnv: Record<string, string> = {},
 ): Promise<GatewayHarness> => {
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
-  let registry = await startRegistryProcess(nats, redis);
+  let registry = await startRegistryProcess(nats, redis, registryEnv);
   const config: GatewayConfig = {
     port: 0,
     host: '127.0.0.1',
@@ -124,7 +127,7 @@ export const startGatewayHarness = async (
     request,
     stopRegistry: () => registry.stop(),
     startRegistry: async () => {
-      registry = await startRegistryProcess(nats, redis);
+      registry = await startRegistryProcess(nats, redis, registryEnv);
     },
     stop: async () => {
       await app.close();

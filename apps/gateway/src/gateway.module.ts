@@ -9,6 +9,8 @@ import { CredentialsController } from './credentials/credentials.controller';
 import { DefinitionsController } from './definitions/definitions.controller';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
+import { DiscoveryClient } from './kubernetes/discovery-client';
+import { KubernetesController } from './kubernetes/kubernetes.controller';
 import { HttpMetrics } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { natsProviders } from './registry/registry-connection';
@@ -19,7 +21,7 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, jwtSecret: string, metrics: HttpMetrics): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [ConnectionsController, CredentialsController, DefinitionsController, HealthController, MetricsController],
+      controllers: [ConnectionsController, CredentialsController, DefinitionsController, KubernetesController, HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: JWT_SECRET, useValue: jwtSecret },
@@ -28,6 +30,7 @@ export class GatewayModule {
         TokenVerifier,
         { provide: APP_GUARD, useClass: AuthGuard },
         RegistryClient,
+        DiscoveryClient,
         UpdateConnection,
         Readiness,
       ],

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import fastifyMultipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { replyValidationPipe } from '@clp/messaging';
 import { resolveJwtSecret } from './auth/jwt-secret';
@@ -11,6 +12,7 @@ import { serveOpenApi } from './docs/openapi';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './errors/json-body';
 import { GatewayModule } from './gateway.module';
+import { acceptMultipartOnUploadOnly, MULTIPART_LIMITS } from './kubernetes/kubeconfig-upload';
 import { HttpMetrics } from './metrics/http-metrics';
 
 const CORRELATION_ID = 'correlation-id';
@@ -33,6 +35,9 @@ export const createGateway = async (
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: correlationIdOf });
   const fastify = adapter.getInstance();
   acceptJsonBodiesOnly(fastify);
+  // After the JSON parser: the kubeconfig upload also takes multipart (DESIGN 10), no other route does.
+  void fastify.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
+  acceptMultipartOnUploadOnly(fastify);
   const metrics = new HttpMetrics();
   metrics.instrument(fastify);
   fastify.addHook('onRequest', async (request, reply) => {

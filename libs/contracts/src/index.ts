@@ -8,4 +8,5 @@ export * from './subjects';
 export * from './registry-api';
 export * from './environment-api';
 export * from './notification-api';
+export * from './discovery-api';
 export * from './integration';

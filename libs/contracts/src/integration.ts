@@ -1,4 +1,5 @@
 import type { ConnectionEvent } from './connection-events';
+import type { DiscoveryApi } from './discovery-api';
 import type { EnvironmentEvent, WorkspaceEvent } from './environment-events';
 import type { IntegrationEvent } from './metadata';
 import type { EnvironmentApi } from './environment-api';
@@ -7,7 +8,7 @@ import type { RegistryApi } from './registry-api';
 import { CONNECTION_EVENT_TYPES } from './connection-events';
 
 /** Every request/reply subject of the system with its request and reply types. */
-export type SystemApi = RegistryApi & EnvironmentApi & NotificationApi;
+export type SystemApi = RegistryApi & EnvironmentApi & NotificationApi & DiscoveryApi;
 export type ApiSubject = keyof SystemApi & string;
 export type RequestOf<S extends ApiSubject> = SystemApi[S]['request'];
 export type ReplyOf<S extends ApiSubject> = SystemApi[S]['reply'];

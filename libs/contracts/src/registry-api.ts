@@ -76,6 +76,27 @@ export interface ConnectionRef {
   connection_id: string;
 }
 
+/**
+ * Discovery on a person's behalf (a kubeconfig import): the live connection of the resource, or a
+ * new one in `discovered`. An inline secret becomes a credential only for a new connection.
+ */
+export interface DiscoverConnectionRequest {
+  caller: Caller;
+  kind: string;
+  name: string;
+  metadata: Record<string, unknown>;
+  /** Stored as a new credential when the connection is new; never echoed back. */
+  credential_secret?: Record<string, string>;
+  /** What found it, e.g. `kubeconfig`. */
+  source: string;
+}
+
+export interface DiscoverConnectionReply {
+  connection: ConnectionView;
+  /** False when the resource already had a live connection (left as it was, ignored ones too). */
+  created: boolean;
+}
+
 export interface TestConnectionRequest {
   caller: Caller;
   connection_id?: string;
@@ -163,6 +184,7 @@ export type RegistryApi = {
   [R.updateConnection]: { request: UpdateConnectionRequest; reply: ConnectionView };
   [R.deleteConnection]: { request: ConnectionRef; reply: { connection_id: string } };
   [R.testConnection]: { request: TestConnectionRequest; reply: ProbeResult };
+  [R.discoverConnection]: { request: DiscoverConnectionRequest; reply: DiscoverConnectionReply };
   [R.createCredential]: { request: CreateCredentialRequest; reply: CredentialView };
   [R.updateCredential]: { request: UpdateCredentialRequest; reply: CredentialView };
   [R.deleteCredential]: { request: CredentialRef; reply: { credential_id: string } };

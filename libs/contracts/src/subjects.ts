@@ -14,6 +14,7 @@ export const SUBJECTS = {
     updateConnection: 'registry.cmd.update-connection',
     deleteConnection: 'registry.cmd.delete-connection',
     testConnection: 'registry.cmd.test-connection',
+    discoverConnection: 'registry.cmd.discover-connection',
     createCredential: 'registry.cmd.create-credential',
     updateCredential: 'registry.cmd.update-credential',
     deleteCredential: 'registry.cmd.delete-credential',
@@ -42,6 +43,10 @@ export const SUBJECTS = {
     getWorkspace: 'environment.query.get-workspace',
     workspaceEnvironments: 'environment.query.workspace-environments',
     workspaceConnections: 'environment.query.workspace-connections',
+  },
+  discovery: {
+    importKubeconfig: 'discovery.cmd.import-kubeconfig',
+    scanClusters: 'discovery.cmd.scan',
   },
   notification: {
     listEvents: 'notification.query.list-events',

@@ -84,6 +84,16 @@ export class ConnectionCommands {
     }
   }
 
+  /** The resource's live connection (any status but deleted), or undefined when it has none. */
+  async liveForFingerprint(fingerprint: string): Promise<(LoadedConnection & { connection_id: string }) | undefined> {
+    for (let generation = 0; ; generation++) {
+      const connection_id = connectionIdOf(fingerprint, generation);
+      const loaded = await this.load(connection_id);
+      if (loaded.state.status === 'none') return undefined;
+      if (loaded.state.status !== 'deleted') return { ...loaded, connection_id };
+    }
+  }
+
   /** `decidedOn`: the connection as the caller just loaded it, to decide the first attempt on. */
   async execute(connectionId: string, command: ConnectionCommand, trace: TraceIds = {}, decidedOn?: LoadedConnection): Promise<Executed> {
     // Never undefined: only `unlessDeleted` answers so.

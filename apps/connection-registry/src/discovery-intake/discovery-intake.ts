@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
+import { v5 as uuidv5 } from 'uuid';
 import { INTEGRATION_STREAMS, ReplyError } from '@clp/contracts';
 import { connectionFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
 import { consumeDurable, ensureStream, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
@@ -8,6 +9,17 @@ import { NATS_CONNECTION } from '../registry-runtime';
 import { resourceFoundErrors, type ResourceFoundReport } from './resource-found.schema';
 
 export const INTAKE_CONCURRENCY = Symbol('INTAKE_CONCURRENCY');
+
+const INTAKE_COMMAND_NAMESPACE = '0b7c52e4-6f0e-5a3d-9c41-8e2f1d7a6b35';
+
+/**
+ * The command id of one delivered report for one connection (generation) of the resource. A
+ * redelivery has the same stream sequence, so it decides the same event ids; the same report
+ * published again (scans repeat their report ids) has a new one, so its decision is not taken for
+ * a retry of the first by the event store's duplicate window, e.g. after the connection was deleted.
+ */
+export const intakeCommandId = (reportId: string, sequence: number, connectionId: string): string =>
+  uuidv5(`${reportId}/${sequence}/${connectionId}`, INTAKE_COMMAND_NAMESPACE);
 
 /** Validates a report; a report that can never become a connection is refused, not retried. */
 export const decodeResourceFound = (data: Uint8Array): ResourceFoundReport => {
@@ -59,13 +71,12 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
     await this.consumer?.stop();
   }
 
-  async intake(report: ResourceFoundReport, delivery: Pick<Delivery, 'correlation_id' | 'traceparent'>): Promise<void> {
+  async intake(report: ResourceFoundReport, delivery: Pick<Delivery, 'correlation_id' | 'traceparent' | 'seq'>): Promise<void> {
     const { data } = report;
     const definition = kindDefinition(data.kind);
     const identity = identityOf(definition, data.metadata);
     const fingerprint = fingerprintOf(data.organization_id, definition.kind, identity);
-    // The report's id is the command id: a redelivered report decides the same event ids.
-    const metadata = { command_id: report.metadata.event_id, now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
+    const metadata = { now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
     const trace = { correlation_id: delivery.correlation_id, causation_id: report.metadata.event_id, traceparent: delivery.traceparent };
     await this.connections.executeForFingerprint(
       fingerprint,
@@ -84,7 +95,7 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
           credential_id: data.credential_id ?? null,
           source: data.source,
         },
-        metadata,
+        metadata: { ...metadata, command_id: intakeCommandId(report.metadata.event_id, delivery.seq, connection_id) },
       }),
       trace,
     );

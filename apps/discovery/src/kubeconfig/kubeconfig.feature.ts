@@ -1,4 +1,6 @@
 import type { DiscoveryFeature } from '../discovery-feature';
+import { KubeconfigImport } from './import-kubeconfig';
+import { KubeconfigController } from './kubeconfig.controller';
 
-/** Controllers and providers of this part of discovery, composed by DiscoveryModule. */
-export const kubeconfigFeature: DiscoveryFeature = () => ({ controllers: [], providers: [] });
+/** Kubeconfig import (`discovery.cmd.import-kubeconfig`): one `kubernetes` connection per context. */
+export const kubeconfigFeature: DiscoveryFeature = () => ({ controllers: [KubeconfigController], providers: [KubeconfigImport] });

@@ -1,4 +1,9 @@
 import type { DiscoveryFeature } from '../discovery-feature';
+import { checkTargets } from './configured-targets';
+import { TargetsPublisher } from './targets-publisher';
 
-/** Controllers and providers of this part of discovery, composed by DiscoveryModule. */
-export const targetsFeature: DiscoveryFeature = () => ({ controllers: [], providers: [] });
+/** Configured targets (`DISCOVERY_TARGETS`): discovered at start-up, so a machine without Kubernetes still finds something. */
+export const targetsFeature: DiscoveryFeature = (config) => {
+  checkTargets(config.targets);
+  return { controllers: [], providers: config.targets.length ? [TargetsPublisher] : [] };
+};

@@ -90,6 +90,8 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
         'GET /api/integrations/credentials/{id}',
         'PUT /api/integrations/credentials/{id}',
         'DELETE /api/integrations/credentials/{id}',
+        'POST /api/system/kubernetes',
+        'POST /api/system/kubernetes/scan',
         'GET /health/live',
         'GET /health/ready',
       ].sort(),

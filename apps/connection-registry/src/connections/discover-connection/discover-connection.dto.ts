@@ -1,0 +1,25 @@
+import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import type { DiscoverConnectionRequest } from '@clp/contracts';
+import { KINDS } from '@clp/connection-definitions';
+import { CallerRequest } from '../caller';
+
+export class DiscoverConnectionDto extends CallerRequest implements DiscoverConnectionRequest {
+  @IsIn(KINDS)
+  kind!: string;
+
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @IsObject()
+  metadata!: Record<string, unknown>;
+
+  /** Stored as a new credential of this kind when the connection is new; checked against the kind's credential form. */
+  @IsOptional()
+  @IsObject()
+  credential_secret?: Record<string, string>;
+
+  @IsString()
+  @Length(1, 64)
+  source!: string;
+}

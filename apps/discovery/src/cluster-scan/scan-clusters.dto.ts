@@ -1,0 +1,9 @@
+import { IsOptional, IsUUID } from 'class-validator';
+import type { ScanClustersRequest } from '@clp/contracts';
+import { CallerRequest } from '../caller';
+
+export class ScanClustersDto extends CallerRequest implements ScanClustersRequest {
+  @IsOptional()
+  @IsUUID()
+  connection_id?: string;
+}
