@@ -1,3 +1,4 @@
+export * from './caller.dto';
 export * from './connection';
 export * from './streams';
 export * from './trace-headers';

@@ -1,33 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
-import { ReplyError, ROLES, type Caller } from '@clp/contracts';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CallerRequest } from '@clp/messaging';
 
-export class CallerDto implements Caller {
-  @IsString()
-  @Length(1, 128)
-  organization_id!: string;
-
-  @IsString()
-  @Length(1, 128)
-  user_id!: string;
-
-  @IsIn(ROLES)
-  role!: Caller['role'];
-}
-
-/** Every request names its caller; the gateway fills it from the token. */
-export class CallerRequest {
-  @ValidateNested()
-  @Type(() => CallerDto)
-  caller!: CallerDto;
-}
-
-/** viewer reads; operator also creates, updates, transitions; admin also deletes and manages credentials. */
-export const requireRole = (caller: Caller, role: Caller['role']): void => {
-  if (ROLES.indexOf(caller.role) < ROLES.indexOf(role)) {
-    throw new ReplyError('forbidden', `this needs the ${role} role`, { required: role });
-  }
-};
+export { CallerDto, CallerRequest, requireRole } from '@clp/messaging';
 
 /** `page` (from 0) and `pagesize` (1 to 100, DESIGN 10) of every list query. */
 export class PageRequest extends CallerRequest {

@@ -3,7 +3,7 @@ import type { NatsConnection } from 'nats';
 import { ReplyError, type ScanClustersReply, type ScanClustersRequest, type ScannedCluster } from '@clp/contracts';
 import type { Connection } from '@clp/connection-lifecycle';
 import { Lease } from '@clp/event-store';
-import { requireRole } from '../caller';
+import { requireRole } from '@clp/messaging';
 import type { DiscoveryConfig } from '../config';
 import { DISCOVERY_CONFIG, NATS_CONNECTION } from '../discovery-feature';
 import { ClusterScanner } from './cluster-scanner';

@@ -1,6 +1,6 @@
 import { IsOptional, IsUUID } from 'class-validator';
 import type { ScanClustersRequest } from '@clp/contracts';
-import { CallerRequest } from '../caller';
+import { CallerRequest } from '@clp/messaging';
 
 export class ScanClustersDto extends CallerRequest implements ScanClustersRequest {
   @IsOptional()

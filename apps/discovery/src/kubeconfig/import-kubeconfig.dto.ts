@@ -1,6 +1,6 @@
 import { IsString, Length } from 'class-validator';
 import { KUBECONFIG_MAX_LENGTH, type ImportKubeconfigRequest } from '@clp/contracts';
-import { CallerRequest } from '../caller';
+import { CallerRequest } from '@clp/messaging';
 
 export class ImportKubeconfigDto extends CallerRequest implements ImportKubeconfigRequest {
   @IsString()

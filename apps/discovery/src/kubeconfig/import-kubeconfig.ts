@@ -11,7 +11,7 @@ import {
   type Status,
 } from '@clp/contracts';
 import { Requester, type RequestOptions } from '@clp/messaging';
-import { requireRole } from '../caller';
+import { requireRole } from '@clp/messaging';
 import type { DiscoveryConfig } from '../config';
 import { DISCOVERY_CONFIG, NATS_CONNECTION } from '../discovery-feature';
 import { parseKubeconfig, type KubeconfigContext } from './parse-kubeconfig';

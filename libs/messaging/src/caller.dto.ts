@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsIn, IsString, Length, ValidateNested } from 'class-validator';
 import { ReplyError, ROLES, type Caller } from '@clp/contracts';
@@ -15,14 +16,14 @@ export class CallerDto implements Caller {
   role!: Caller['role'];
 }
 
-/** A request made on a person's behalf; the gateway fills the caller from the token. */
+/** Every request to a service's NATS API names its caller; the gateway fills it from the token. */
 export class CallerRequest {
   @ValidateNested()
   @Type(() => CallerDto)
   caller!: CallerDto;
 }
 
-/** The same rule as the registry's: viewer reads; operator also changes; admin also deletes. */
+/** viewer reads; operator also creates, updates, transitions, assigns; admin also deletes and manages credentials. */
 export const requireRole = (caller: Caller, role: Caller['role']): void => {
   if (ROLES.indexOf(caller.role) < ROLES.indexOf(role)) {
     throw new ReplyError('forbidden', `this needs the ${role} role`, { required: role });
