@@ -12,8 +12,9 @@ export interface HttpReply<T = any> {
 }
 
 /**
- * The whole system as it runs in production, each service its own process, on servers of its
- * own: what the end-to-end tests drive over HTTP, and nothing else.
+ * The whole system as it runs in production (registry, environment service, gateway), each
+ * service its own process, on servers of its own: what the end-to-end tests drive over HTTP, and
+ * nothing else.
  */
 export interface RunningSystem {
   url: string;
@@ -22,6 +23,7 @@ export interface RunningSystem {
   nats: TestServer;
   redis: TestServer;
   registry: RunningService;
+  environment: RunningService;
   gateway: RunningService;
   token(caller: Omit<Caller, 'user_id'> & { user_id?: string }): string;
   /** One HTTP request; `token` may be a caller (a token is made for it) or a raw header value. */
@@ -47,6 +49,12 @@ export const startSystem = async (): Promise<RunningSystem> => {
       ready: /e2e-registry listening/,
     });
   let registry = await launchRegistry();
+  const environment = await startService({
+    name: 'environment',
+    entry: 'apps/environment/src/main.ts',
+    env: { ...common, INSTANCE_NAME: 'e2e-environment' },
+    ready: /e2e-environment listening/,
+  });
   const gateway = await startService({
     name: 'gateway',
     entry: 'apps/gateway/src/main.ts',
@@ -66,6 +74,7 @@ export const startSystem = async (): Promise<RunningSystem> => {
     get registry() {
       return registry;
     },
+    environment,
     gateway,
     token,
     bodies,
@@ -90,7 +99,7 @@ export const startSystem = async (): Promise<RunningSystem> => {
       registry = await launchRegistry();
     },
     async stop() {
-      await Promise.all([gateway.stop(), registry.stop()]);
+      await Promise.all([gateway.stop(), environment.stop(), registry.stop()]);
       await Promise.all([nats.stop(), redis.stop()]);
     },
   };

@@ -7,6 +7,9 @@ import { ConnectionsController } from './connections/connections.controller';
 import { UpdateConnection } from './connections/update-connection';
 import { CredentialsController } from './credentials/credentials.controller';
 import { DefinitionsController } from './definitions/definitions.controller';
+import { EnvironmentClient } from './environments/environment-client';
+import { EnvironmentsController } from './environments/environments.controller';
+import { WorkspacesController } from './environments/workspaces.controller';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
 import { DiscoveryClient } from './kubernetes/discovery-client';
@@ -21,7 +24,16 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, jwtSecret: string, metrics: HttpMetrics): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [ConnectionsController, CredentialsController, DefinitionsController, KubernetesController, HealthController, MetricsController],
+      controllers: [
+        ConnectionsController,
+        CredentialsController,
+        DefinitionsController,
+        KubernetesController,
+        EnvironmentsController,
+        WorkspacesController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: JWT_SECRET, useValue: jwtSecret },
@@ -31,6 +43,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         RegistryClient,
         DiscoveryClient,
+        EnvironmentClient,
         UpdateConnection,
         Readiness,
       ],

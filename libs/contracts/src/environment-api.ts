@@ -77,6 +77,12 @@ export interface LinkRequest extends WorkspaceRef {
   environment_id: string;
 }
 
+/** `order` of an environment or workspace list: a field, then optionally a direction (`updated_at desc` is the default). */
+export const LIST_ORDER = /^(updated_at|created_at|name)( (asc|desc))?$/;
+
+/** A row of an environment's connections: the connection as it is now, and whether it is in the environment. */
+export type EnvironmentConnectionView = ConnectionView & { assigned: boolean };
+
 type Paged<K extends string, T> = { [P in K]: T[] } & { page: number; page_size: number; total_count: number };
 
 const E = SUBJECTS.environment;
@@ -96,7 +102,7 @@ export type EnvironmentApi = {
   [E.getEnvironment]: { request: EnvironmentRef; reply: EnvironmentView };
   [E.environmentConnections]: {
     request: EnvironmentConnectionsQuery;
-    reply: Paged<'connections', ConnectionView & { assigned: boolean }>;
+    reply: Paged<'connections', EnvironmentConnectionView>;
   };
   [E.listWorkspaces]: { request: ListQuery; reply: Paged<'workspaces', WorkspaceView> };
   [E.getWorkspace]: { request: WorkspaceRef; reply: WorkspaceView };

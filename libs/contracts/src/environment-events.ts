@@ -58,3 +58,16 @@ export type EnvironmentLinked = DomainEvent<'EnvironmentLinked', WorkspaceRef & 
 export type EnvironmentUnlinked = DomainEvent<'EnvironmentUnlinked', WorkspaceRef & { environment_id: string }>;
 
 export type WorkspaceEvent = WorkspaceCreated | WorkspaceUpdated | WorkspaceDeleted | EnvironmentLinked | EnvironmentUnlinked;
+
+/**
+ * The claim of an environment name within an organization (case-insensitive), kept in its own
+ * stream `environment_name-<hash>`: appending a claim at the revision it was decided on makes
+ * two environments taking the same name at once impossible. Internal: never relayed.
+ */
+export type EnvironmentNameClaimed = DomainEvent<
+  'EnvironmentNameClaimed',
+  { organization_id: string; name: string; environment_id: string; claimed_at: string }
+>;
+export type EnvironmentNameReleased = DomainEvent<'EnvironmentNameReleased', { organization_id: string; environment_id: string }>;
+
+export type EnvironmentNameEvent = EnvironmentNameClaimed | EnvironmentNameReleased;

@@ -1,0 +1,51 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import Redis from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { EVENT_STORE, EventStoreDBEventStore, JetStreamEventStore } from '@clp/event-store';
+import { connectNats, Requester } from '@clp/messaging';
+import type { EnvironmentConfig } from './config';
+import { ConnectionCheck, REGISTRY_REQUESTER } from './environments/connection-check';
+import { ConnectionDeletedReaction } from './environments/connection-deleted';
+import { EnvironmentHandlers } from './environments/environment-handlers';
+import { EnvironmentsController } from './environments/environments.controller';
+import { EnvironmentRuntime } from './environment-runtime';
+import { QueriesController } from './queries/queries.controller';
+import { EnvironmentProjection } from './read-model/environment-projection';
+import { EnvironmentReadModel, READ_MODEL_PREFIX, REDIS } from './read-model/environment-read-model';
+import { NATS_CONNECTION } from './shell/nats-connection';
+import { StreamCommands } from './shell/stream-commands';
+import { WorkspaceHandlers } from './workspaces/workspace-handlers';
+import { WorkspacesController } from './workspaces/workspaces.controller';
+
+@Module({})
+export class EnvironmentModule {
+  static forRoot(config: EnvironmentConfig): DynamicModule {
+    return {
+      module: EnvironmentModule,
+      controllers: [EnvironmentsController, WorkspacesController, QueriesController],
+      providers: [
+        { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
+        {
+          provide: EVENT_STORE,
+          inject: [NATS_CONNECTION],
+          // The adapter is chosen here, once: EventStoreDB in production, JetStream embedded.
+          useFactory: (nc: NatsConnection) =>
+            config.eventstoreConnectionString
+              ? EventStoreDBEventStore.fromConnectionString(config.eventstoreConnectionString)
+              : JetStreamEventStore.create(nc, { context: 'environment' }),
+        },
+        { provide: REDIS, useFactory: () => new Redis(config.redisUrl, { lazyConnect: false }) },
+        { provide: READ_MODEL_PREFIX, useValue: config.readModelPrefix },
+        { provide: REGISTRY_REQUESTER, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new Requester(nc, { timeoutMs: config.registryTimeoutMs }) },
+        StreamCommands,
+        ConnectionCheck,
+        EnvironmentHandlers,
+        WorkspaceHandlers,
+        EnvironmentReadModel,
+        EnvironmentProjection,
+        ConnectionDeletedReaction,
+        EnvironmentRuntime,
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { ReplyError, type Caller, type EnvironmentView, type WorkspaceView } from '@clp/contracts';
+import { isLiveEnvironment, isLiveWorkspace, type Environment, type EnvironmentState, type Workspace, type WorkspaceState } from '@clp/environments';
+import type { Loaded } from '../shell/stream-commands';
+
+/** An environment the caller may see: it exists, is not deleted and is in the caller's organization. */
+export const visibleEnvironment = (caller: Caller, loaded: Loaded<EnvironmentState>): Loaded<Environment> => {
+  if (!isLiveEnvironment(loaded.state) || loaded.state.organization_id !== caller.organization_id) throw new ReplyError('not_found', 'environment not found');
+  return loaded as Loaded<Environment>;
+};
+
+export const visibleWorkspace = (caller: Caller, loaded: Loaded<WorkspaceState>): Loaded<Workspace> => {
+  if (!isLiveWorkspace(loaded.state) || loaded.state.organization_id !== caller.organization_id) throw new ReplyError('not_found', 'workspace not found');
+  return loaded as Loaded<Workspace>;
+};
+
+/** The API's view of an environment: the same fields, in the same order, as the read model's documents. */
+export const environmentView = (loaded: Loaded<EnvironmentState>): EnvironmentView => {
+  const { connections, ...environment } = loaded.state as Environment;
+  const { environment_id, organization_id, name, description, owner, tags, metadata, status } = environment;
+  return {
+    environment_id,
+    organization_id,
+    name,
+    description,
+    owner,
+    tags,
+    metadata,
+    status,
+    connection_count: connections.size,
+    created_at: loaded.created_at ?? '',
+    updated_at: loaded.updated_at ?? '',
+  };
+};
+
+export const workspaceView = (loaded: Loaded<WorkspaceState>): WorkspaceView => {
+  const { workspace_id, organization_id, name, description, owner, environments } = loaded.state as Workspace;
+  return {
+    workspace_id,
+    organization_id,
+    name,
+    description,
+    owner,
+    environment_count: environments.size,
+    created_at: loaded.created_at ?? '',
+    updated_at: loaded.updated_at ?? '',
+  };
+};

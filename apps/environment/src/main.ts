@@ -1,0 +1,15 @@
+import { Logger } from '@nestjs/common';
+import { configFromEnv } from './config';
+import { createEnvironmentService, listenUntilAnswering } from './environment-service';
+
+const main = async () => {
+  const config = configFromEnv();
+  const app = await createEnvironmentService(config);
+  await listenUntilAnswering(app);
+  new Logger('environment').log(`${config.instanceName} listening on ${config.natsUrl}`);
+};
+
+main().catch((error: Error) => {
+  console.error(`environment failed to start: ${error.message}`);
+  process.exit(1);
+});

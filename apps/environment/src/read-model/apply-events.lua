@@ -1,0 +1,151 @@
+-- Applies a batch of events and its checkpoint atomically (DESIGN 5). Two sources feed the read
+-- model, each with its own checkpoint: the service's event store ('store': environments and
+-- workspaces) and CONNECTION_EVENTS ('connections': the organization's connections, for their
+-- current status). An event at or before its source's checkpoint was applied already and is
+-- skipped, so a redelivery changes nothing.
+-- ARGV[1] = namespace ("environment:"), ARGV[2] = the version active while no pointer is set,
+-- ARGV[3] = the version to write, ARGV[4] = 'live' | 'rebuild', ARGV[5] = 'store' | 'connections',
+-- ARGV[6..] = events as encode-events.ts makes them.
+-- Returns the number of events applied, or -1 when the version's role is not what the caller thinks.
+local namespace, version = ARGV[1], ARGV[3]
+local active = redis.call('GET', namespace .. 'active') or ARGV[2]
+if (ARGV[4] == 'live') ~= (version == active) then return -1 end
+local P = namespace .. version .. ':'
+local checkpointKey = P .. (ARGV[5] == 'connections' and 'connections:checkpoint' or 'checkpoint')
+local current = redis.call('GET', checkpointKey) or ''
+
+local function org(o, name) return P .. 'org:' .. o .. ':' .. name end
+local function json(value) return cjson.encode(value) end
+
+-- A document is a hash of its API fields as JSON text; fields starting with '_' are internal.
+local function setFields(key, f)
+  for field, value in pairs(f or {}) do redis.call('HSET', key, field, value) end
+end
+
+-- The sort and search indexes of one kind of document in one organization.
+local function index(o, scope, id, e, created)
+  if created then redis.call('ZADD', org(o, scope .. ':created'), e.at_ms, id) end
+  redis.call('ZADD', org(o, scope .. ':updated'), e.at_ms, id)
+  if e.name then redis.call('HSET', org(o, scope .. ':names'), id, e.name) end
+end
+
+local function unindex(o, scope, id)
+  for _, name in ipairs({ 'created', 'updated' }) do redis.call('ZREM', org(o, scope .. ':' .. name), id) end
+  for _, name in ipairs({ 'names', 'texts' }) do redis.call('HDEL', org(o, scope .. ':' .. name), id) end
+end
+
+local function touch(key, e) redis.call('HSET', key, 'updated_at', json(e.at)) end
+
+local function exists(key) return redis.call('EXISTS', key) == 1 end
+
+-- Environments and workspaces: search covers the name and the description.
+local function describe(o, scope, id, e)
+  if e.text then redis.call('HSET', org(o, scope .. ':texts'), id, e.text) end
+end
+
+local function apply(e)
+  local t = e.type
+  if t == 'EnvironmentCreated' or t == 'WorkspaceCreated' then
+    local scope, id = t == 'EnvironmentCreated' and 'envs' or 'ws', e.env or e.ws
+    local key = P .. (scope == 'envs' and 'env:' or 'ws:') .. id
+    setFields(key, e.f)
+    redis.call('HSET', key, scope == 'envs' and 'connection_count' or 'environment_count', 0, 'created_at', json(e.at))
+    touch(key, e)
+    index(e.org, scope, id, e, true)
+    describe(e.org, scope, id, e)
+  elseif t == 'EnvironmentUpdated' or t == 'EnvironmentArchived' or t == 'EnvironmentRestored' or t == 'WorkspaceUpdated' then
+    local scope, id = e.ws and 'ws' or 'envs', e.ws or e.env
+    local key = P .. (scope == 'envs' and 'env:' or 'ws:') .. id
+    if not exists(key) then return end
+    setFields(key, e.f)
+    touch(key, e)
+    index(e.org, scope, id, e, false)
+    describe(e.org, scope, id, e)
+  elseif t == 'ConnectionAssigned' or t == 'ConnectionUnassigned' then
+    local key = P .. 'env:' .. e.env
+    if not exists(key) then return end
+    if t == 'ConnectionAssigned' then
+      redis.call('SADD', key .. ':conns', e.conn)
+      redis.call('SADD', P .. 'conn_envs:' .. e.conn, e.env)
+    else
+      redis.call('SREM', key .. ':conns', e.conn)
+      redis.call('SREM', P .. 'conn_envs:' .. e.conn, e.env)
+    end
+    redis.call('HSET', key, 'connection_count', redis.call('SCARD', key .. ':conns'))
+    touch(key, e)
+    index(e.org, 'envs', e.env, e, false)
+  elseif t == 'EnvironmentLinked' or t == 'EnvironmentUnlinked' then
+    local key = P .. 'ws:' .. e.ws
+    if not exists(key) then return end
+    -- A link to an environment deleted meanwhile is not kept: its deletion removed its links.
+    if t == 'EnvironmentLinked' and exists(P .. 'env:' .. e.env) then
+      redis.call('SADD', key .. ':envs', e.env)
+      redis.call('SADD', P .. 'env_ws:' .. e.env, e.ws)
+    else
+      redis.call('SREM', key .. ':envs', e.env)
+      redis.call('SREM', P .. 'env_ws:' .. e.env, e.ws)
+    end
+    redis.call('HSET', key, 'environment_count', redis.call('SCARD', key .. ':envs'))
+    touch(key, e)
+    index(e.org, 'ws', e.ws, e, false)
+  elseif t == 'EnvironmentDeleted' then
+    -- Deleting an environment removes its assignments and workspace links, and nothing else.
+    local key = P .. 'env:' .. e.env
+    for _, conn in ipairs(redis.call('SMEMBERS', key .. ':conns')) do redis.call('SREM', P .. 'conn_envs:' .. conn, e.env) end
+    for _, ws in ipairs(redis.call('SMEMBERS', P .. 'env_ws:' .. e.env)) do
+      local wkey = P .. 'ws:' .. ws
+      redis.call('SREM', wkey .. ':envs', e.env)
+      if exists(wkey) then redis.call('HSET', wkey, 'environment_count', redis.call('SCARD', wkey .. ':envs')) end
+    end
+    redis.call('DEL', key, key .. ':conns', P .. 'env_ws:' .. e.env)
+    unindex(e.org, 'envs', e.env)
+  elseif t == 'WorkspaceDeleted' then
+    local key = P .. 'ws:' .. e.ws
+    for _, env in ipairs(redis.call('SMEMBERS', key .. ':envs')) do redis.call('SREM', P .. 'env_ws:' .. env, e.ws) end
+    redis.call('DEL', key, key .. ':envs')
+    unindex(e.org, 'ws', e.ws)
+  elseif t == 'ConnectionDiscovered' or t == 'ConnectionRegistered' then
+    local key = P .. 'conn:' .. e.conn
+    redis.call('DEL', key)
+    setFields(key, e.f)
+    redis.call('HSET', key, 'created_at', json(e.at), '_fixed', e.fixed, '_address', e.text or '')
+    touch(key, e)
+    index(e.org, 'conns', e.conn, e, true)
+  elseif t == 'StatusChanged' or t == 'ConnectionUpdated' or t == 'ConnectionDeleted' then
+    local key = P .. 'conn:' .. e.conn
+    if t == 'ConnectionDeleted' then redis.call('SADD', P .. 'deleted_connections', e.conn) end
+    if not exists(key) then return end
+    if t == 'ConnectionDeleted' or e.to == 'deleted' then
+      -- Deleted is terminal: the connection leaves every list; the tombstone refuses assigning it.
+      redis.call('DEL', key)
+      unindex(e.org, 'conns', e.conn)
+      redis.call('SADD', P .. 'deleted_connections', e.conn)
+      return
+    end
+    setFields(key, e.f)
+    if e.text then redis.call('HSET', key, '_address', e.text) end
+    touch(key, e)
+    index(e.org, 'conns', e.conn, e, false)
+  else
+    return
+  end
+  if e.conn and (t == 'ConnectionDiscovered' or t == 'ConnectionRegistered' or t == 'ConnectionUpdated') then
+    local key = P .. 'conn:' .. e.conn
+    local fields = redis.call('HMGET', key, 'name', '_fixed', '_address')
+    local text = string.lower(cjson.decode(fields[1])) .. ' ' .. (fields[2] or '') .. ' ' .. (fields[3] or '')
+    redis.call('HSET', org(e.org, 'conns:texts'), e.conn, text)
+  end
+end
+
+local applied = 0
+for i = 6, #ARGV do
+  local event = cjson.decode(ARGV[i])
+  -- Positions are zero-padded strings: compared as strings, they keep 64-bit order.
+  if event.position > current then
+    apply(event)
+    current = event.position
+    applied = applied + 1
+  end
+end
+if applied > 0 then redis.call('SET', checkpointKey, current) end
+return applied

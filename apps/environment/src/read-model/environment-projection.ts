@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
+import type { EnvironmentEvent, WorkspaceEvent } from '@clp/contracts';
+import { batchesOf, EVENT_STORE, type AllFilter, type EventStore, type RecordedEvent } from '@clp/event-store';
+import { NATS_CONNECTION } from '../shell/nats-connection';
+import { readConnectionEvents } from './connection-events';
+import { encodeStoreEvent, type EncodedEvent } from './encode-events';
+import { EnvironmentReadModel, REFUSED, type Source } from './environment-read-model';
+
+/** The store's part of the read model: environments and workspaces (name claims are the commands' business only). */
+export const READ_MODEL_EVENTS: AllFilter = { streamPrefixes: ['environment-', 'workspace-'] };
+
+export const encodeRecorded = (e: RecordedEvent): EncodedEvent =>
+  encodeStoreEvent({ type: e.type, data: e.data } as EnvironmentEvent | WorkspaceEvent, e.position, e.metadata.occurred_at);
+
+interface Reader extends AsyncIterable<EncodedEvent> {
+  stop(): Promise<void>;
+}
+
+/** The store's events as the read model takes them. */
+export const readStoreEvents = (store: EventStore, checkpoint?: string): Reader => {
+  const subscription = store.subscribeToAll({ fromCheckpoint: checkpoint, filter: READ_MODEL_EVENTS });
+  async function* encoded() {
+    for await (const event of subscription) yield encodeRecorded(event);
+  }
+  const iterable = encoded();
+  return { [Symbol.asyncIterator]: () => iterable, stop: () => subscription.stop() };
+};
+
+/**
+ * Keeps the active read model version up to date from both of its sources, each in order from
+ * its own checkpoint; follows a rebuild's switch when a batch finds its version no longer
+ * active. Every replica runs it: the checkpoints make a batch another replica applied a no-op.
+ */
+@Injectable()
+export class EnvironmentProjection implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EnvironmentProjection.name);
+  private stopped = false;
+  private readers = new Set<Reader>();
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly readModel: EnvironmentReadModel,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loops = [this.run('store'), this.run('connections')];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.readers].map((reader) => reader.stop()));
+    await Promise.all(this.loops);
+  }
+
+  private async run(source: Source): Promise<void> {
+    while (!this.stopped) {
+      let reader: Reader | undefined;
+      try {
+        const position = await this.readModel.position();
+        reader = source === 'store' ? readStoreEvents(this.store, position.checkpoint) : readConnectionEvents(this.nc, position.connections);
+        this.readers.add(reader);
+        if (this.stopped) await reader.stop();
+        for await (const batch of batchesOf(reader, 500)) {
+          if ((await this.readModel.apply(source, batch, position.version)) !== REFUSED) continue;
+          // A rebuild made another version active: continue on it, from its own checkpoint.
+          this.logger.log(`read model version ${position.version} is no longer active; following the new one`);
+          break;
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        this.logger.error(`projection of ${source} interrupted, resuming from its checkpoint: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      } finally {
+        if (reader) {
+          await reader.stop();
+          this.readers.delete(reader);
+        }
+      }
+    }
+  }
+}

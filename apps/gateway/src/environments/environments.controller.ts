@@ -1,0 +1,86 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SUBJECTS } from '@clp/contracts';
+import type { RawJson } from '@clp/messaging';
+import { Context, type RequestContext } from '../auth/request-context';
+import { ApiErrors } from '../errors/api-errors.decorator';
+import { IdParams } from '../validation/id-params';
+import { EnvironmentClient } from './environment-client';
+import { CreateEnvironmentDto, EnvironmentConnectionParams, EnvironmentConnectionsQueryDto, ListQueryDto, UpdateEnvironmentDto } from './environment.dto';
+import { EnvironmentConnectionPageDoc, EnvironmentDeletedDoc, EnvironmentPageDoc, EnvironmentViewDoc } from './environment.views';
+
+const E = SUBJECTS.environment;
+
+/** Pages come from the environment service's read model as JSON text and are answered as they are. */
+export const answerRaw = (reply: FastifyReply, page: RawJson): string => {
+  reply.type('application/json; charset=utf-8');
+  return page.json;
+};
+
+/** Environments (DESIGN 7): groups of connections of one organization. */
+@ApiTags('environments')
+@ApiBearerAuth()
+@ApiErrors(400, 401, 403, 404, 409, 503)
+@Controller('api/environments')
+export class EnvironmentsController {
+  constructor(private readonly environments: EnvironmentClient) {}
+
+  @Get()
+  @ApiOperation({ summary: "the organization's environments, searched, sorted and paged" })
+  @ApiOkResponse({ type: EnvironmentPageDoc })
+  async list(@Context() context: RequestContext, @Query() query: ListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return answerRaw(reply, await this.environments.callRaw(E.listEnvironments, context, query));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'create an environment; a name the organization already uses (in any case) is a conflict' })
+  @ApiCreatedResponse({ type: EnvironmentViewDoc })
+  create(@Context() context: RequestContext, @Body() body: CreateEnvironmentDto) {
+    return this.environments.call(E.createEnvironment, context, body);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: EnvironmentViewDoc })
+  get(@Context() context: RequestContext, @Param() { id }: IdParams) {
+    return this.environments.call(E.getEnvironment, context, { environment_id: id });
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'change name, description, tags, metadata; status archived archives, active restores' })
+  @ApiOkResponse({ type: EnvironmentViewDoc })
+  update(@Context() context: RequestContext, @Param() { id }: IdParams, @Body() body: UpdateEnvironmentDto) {
+    return this.environments.call(E.updateEnvironment, context, { ...body, environment_id: id });
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'delete (admin); its assignments and workspace links go, its connections stay' })
+  @ApiOkResponse({ type: EnvironmentDeletedDoc })
+  delete(@Context() context: RequestContext, @Param() { id }: IdParams) {
+    return this.environments.call(E.deleteEnvironment, context, { environment_id: id });
+  }
+
+  @Get(':id/connections')
+  @ApiOperation({ summary: 'its connections with their current status; filter={"assigned":false}: the organization\'s others' })
+  @ApiOkResponse({ type: EnvironmentConnectionPageDoc })
+  async connections(@Context() context: RequestContext, @Param() { id }: IdParams, @Query() query: EnvironmentConnectionsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { filter, ...list } = query;
+    const page = await this.environments.callRaw(E.environmentConnections, context, { ...list, environment_id: id, ...(filter ? { filter: { ...filter } } : {}) });
+    return answerRaw(reply, page);
+  }
+
+  @Post(':id/connections/:connectionId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'assign a connection of the organization (not deleted); idempotent: 200 either way' })
+  @ApiOkResponse({ type: EnvironmentViewDoc })
+  assign(@Context() context: RequestContext, @Param() { id, connectionId }: EnvironmentConnectionParams) {
+    return this.environments.call(E.assignConnection, context, { environment_id: id, connection_id: connectionId });
+  }
+
+  @Delete(':id/connections/:connectionId')
+  @ApiOperation({ summary: 'remove a connection from the environment (the connection stays); idempotent' })
+  @ApiOkResponse({ type: EnvironmentViewDoc })
+  unassign(@Context() context: RequestContext, @Param() { id, connectionId }: EnvironmentConnectionParams) {
+    return this.environments.call(E.unassignConnection, context, { environment_id: id, connection_id: connectionId });
+  }
+}

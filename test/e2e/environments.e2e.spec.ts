@@ -1,0 +1,154 @@
+import { startPrometheus, waitFor, type TestServer } from '@clp/testing';
+import { startSystem, type RunningSystem } from './system.fixtures';
+
+// The seed's walk-through of environments and workspaces, over HTTP only, against the real
+// services (registry, environment service and gateway processes, NATS, Redis, a real prometheus).
+const ORG = 'org-envs';
+const operator = { organization_id: ORG, role: 'operator' as const };
+const admin = { organization_id: ORG, role: 'admin' as const };
+const viewer = { organization_id: ORG, role: 'viewer' as const };
+const stranger = { organization_id: 'org-elsewhere', role: 'admin' as const };
+
+const CONNECTIONS = '/api/integrations/connections';
+const ENVIRONMENTS = '/api/environments';
+const WORKSPACES = '/api/workspaces';
+const query = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
+
+interface Row {
+  connection_id: string;
+  name: string;
+  status: string;
+}
+
+describe('environments and workspaces over HTTP (e2e: real services)', () => {
+  let system: RunningSystem;
+  let prometheus: TestServer;
+
+  beforeAll(async () => {
+    [system, prometheus] = await Promise.all([startSystem(), startPrometheus()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([system?.stop(), prometheus?.stop()]);
+  });
+
+  const created = async (path: string, body: unknown, as: { organization_id: string; role: 'operator' | 'admin' } = operator) => {
+    const reply = await system.http('POST', path, { as, body });
+    expect(reply.status).toBe(201);
+    return reply.body;
+  };
+  // Kinds without a target here are registered by an admin without the connectivity test.
+  const github = (name: string, as = admin) =>
+    created(CONNECTIONS, { kind: 'github', name, skip_connectivity_test: true, metadata: { url: 'https://github.com', owner: 'clp', repository: name } }, as);
+  const kubernetes = (name: string) => created(CONNECTIONS, { kind: 'kubernetes', name, skip_connectivity_test: true, metadata: { server: `https://${name}.example:6443` } }, admin);
+  const rows = async (path: string, params: Record<string, string> = {}): Promise<Row[]> => {
+    const reply = await system.http('GET', `${path}${query({ pagesize: '100', order: 'name asc', ...params })}`, { as: viewer });
+    expect(reply.status).toBe(200);
+    return reply.body.connections;
+  };
+  const names = async (path: string, params: Record<string, string> = {}) => (await rows(path, params)).map((row) => row.name);
+  const eventually = (path: string, expected: string[], params: Record<string, string> = {}) =>
+    waitFor(async () => JSON.stringify(await names(path, params)) === JSON.stringify(expected), { timeoutMs: 5000, message: `${path} lists ${expected.join(', ')}` });
+  const assign = (environment: string, connection: string) => system.http('POST', `${ENVIRONMENTS}/${environment}/connections/${connection}`, { as: operator });
+
+  it('walks through the seed: production and development share github-main, a workspace lists it once, development goes, the connections stay', async () => {
+    const production = await created(ENVIRONMENTS, { name: 'production', description: 'the live clusters', tags: ['prod'] });
+    expect(production).toMatchObject({ name: 'production', status: 'active', connection_count: 0, organization_id: ORG });
+
+    const prom = await created(CONNECTIONS, { kind: 'prometheus', name: 'prometheus', metadata: { url: prometheus.url } });
+    expect(prom.status).toBe('registered');
+    const cluster = await kubernetes('cluster');
+    const githubMain = await github('github-main');
+    for (const connection of [cluster, prom, githubMain]) {
+      const assigned = await assign(production.environment_id, connection.connection_id);
+      expect(assigned.status).toBe(200);
+    }
+    const development = await created(ENVIRONMENTS, { name: 'development' });
+    expect((await assign(development.environment_id, githubMain.connection_id)).body).toMatchObject({ name: 'development', connection_count: 1 });
+
+    const productionConnections = `${ENVIRONMENTS}/${production.environment_id}/connections`;
+    await eventually(productionConnections, ['cluster', 'github-main', 'prometheus']);
+    const listed = await rows(productionConnections);
+    expect(listed.find((row) => row.name === 'prometheus')).toMatchObject({ status: 'registered', assigned: true, kind: 'prometheus' });
+
+    const workspace = await created(WORKSPACES, { name: 'platform team' });
+    for (const environment of [production, development]) {
+      const linked = await system.http('POST', `${WORKSPACES}/${workspace.workspace_id}/environments/${environment.environment_id}`, { as: operator });
+      expect(linked.status).toBe(200);
+    }
+    const workspaceConnections = `${WORKSPACES}/${workspace.workspace_id}/connections`;
+    await eventually(workspaceConnections, ['cluster', 'github-main', 'prometheus']);
+    const page = await system.http('GET', workspaceConnections, { as: viewer });
+    expect(page.body).toMatchObject({ page: 0, page_size: 10, total_count: 3 });
+    expect(page.body.connections.filter((row: Row) => row.name === 'github-main')).toHaveLength(1);
+
+    const removed = await system.http('DELETE', `${ENVIRONMENTS}/${development.environment_id}/connections/${githubMain.connection_id}`, { as: operator });
+    expect(removed.body).toMatchObject({ connection_count: 0 });
+    await eventually(`${ENVIRONMENTS}/${development.environment_id}/connections`, []);
+    expect(await names(productionConnections)).toEqual(['cluster', 'github-main', 'prometheus']);
+    // Not in development any more, so listed among its unassigned ones.
+    expect(await names(`${ENVIRONMENTS}/${development.environment_id}/connections`, { filter: '{"assigned":false}', search: 'github' })).toEqual(['github-main']);
+
+    expect((await system.http('DELETE', `${ENVIRONMENTS}/${development.environment_id}`, { as: admin })).body).toEqual({ environment_id: development.environment_id });
+    expect((await system.http('GET', `${ENVIRONMENTS}/${development.environment_id}`, { as: viewer })).status).toBe(404);
+    for (const connection of [cluster, prom, githubMain]) {
+      expect((await system.http('GET', `${CONNECTIONS}/${connection.connection_id}`, { as: viewer })).body).toMatchObject({ connection_id: connection.connection_id });
+    }
+    await waitFor(async () => (await system.http('GET', `${WORKSPACES}/${workspace.workspace_id}/environments`, { as: viewer })).body.total_count === 1);
+    expect((await system.http('GET', `${WORKSPACES}/${workspace.workspace_id}`, { as: viewer })).body).toMatchObject({ environment_count: 1 });
+    const environments = await system.http('GET', `${ENVIRONMENTS}${query({ search: 'PROD' })}`, { as: viewer });
+    expect(environments.body).toMatchObject({ total_count: 1, environments: [{ name: 'production', connection_count: 3 }] });
+  });
+
+  it('a connection deleted in the registry leaves every environment within a second', async () => {
+    const [a, b] = [await created(ENVIRONMENTS, { name: 'blue' }), await created(ENVIRONMENTS, { name: 'green' })];
+    const shared = await github('shared-repo');
+    for (const environment of [a, b]) expect((await assign(environment.environment_id, shared.connection_id)).status).toBe(200);
+    const paths = [a, b].map((environment) => `${ENVIRONMENTS}/${environment.environment_id}/connections`);
+    for (const path of paths) await eventually(path, ['shared-repo']);
+
+    const deleted = await system.http('DELETE', `${CONNECTIONS}/${shared.connection_id}`, { as: admin });
+    expect(deleted.status).toBe(200);
+    const replied = Date.now();
+    for (;;) {
+      const listed = await Promise.all(paths.map((path) => names(path)));
+      if (listed.every((list) => list.length === 0)) break;
+      expect(Date.now() - replied).toBeLessThan(1000);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const elapsed = Date.now() - replied;
+    expect(elapsed).toBeLessThan(1000);
+    // The environments' own counts follow: the deletion was recorded as ConnectionUnassigned in each.
+    await waitFor(async () => {
+      const views = await Promise.all([a, b].map((environment) => system.http('GET', `${ENVIRONMENTS}/${environment.environment_id}`, { as: viewer })));
+      return views.every((view) => view.body.connection_count === 0);
+    }, { timeoutMs: 1000 });
+    console.log(`the deleted connection left both environments' listings ${elapsed} ms after the DELETE answered`);
+  });
+
+  it('refuses connections of another organization, unknown and deleted ones, and a duplicate name in another case', async () => {
+    const staging = await created(ENVIRONMENTS, { name: 'Staging' });
+    const theirs = await github('their-repo', stranger);
+    const gone = await github('gone-repo');
+    expect((await system.http('DELETE', `${CONNECTIONS}/${gone.connection_id}`, { as: admin })).status).toBe(200);
+
+    for (const connection of [theirs.connection_id, gone.connection_id, '3b241101-e2bb-4255-8caf-4136c566a962']) {
+      const refused = await assign(staging.environment_id, connection);
+      expect(refused).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'connection not found' } } });
+    }
+    const duplicate = await system.http('POST', ENVIRONMENTS, { as: operator, body: { name: 'STAGING' } });
+    expect(duplicate).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
+    // Another organization has names of its own, and cannot see this one's environments.
+    expect((await system.http('POST', ENVIRONMENTS, { as: stranger, body: { name: 'staging' } })).status).toBe(201);
+    expect((await system.http('GET', `${ENVIRONMENTS}/${staging.environment_id}`, { as: stranger })).status).toBe(404);
+
+    expect((await system.http('POST', ENVIRONMENTS, { as: viewer, body: { name: 'nope' } })).status).toBe(403);
+    expect((await system.http('DELETE', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator })).status).toBe(403);
+    const badFilter = await system.http('GET', `${ENVIRONMENTS}/${staging.environment_id}/connections${query({ filter: 'assigned' })}`, { as: viewer });
+    expect(badFilter).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    expect((await system.http('POST', `${ENVIRONMENTS}/${staging.environment_id}/connections/not-a-uuid`, { as: operator })).status).toBe(400);
+    const archived = await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { status: 'archived' } });
+    expect(archived.body).toMatchObject({ status: 'archived' });
+    expect((await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { status: 'active' } })).body).toMatchObject({ status: 'active' });
+  });
+});
