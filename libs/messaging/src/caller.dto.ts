@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsString, Length, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ReplyError, ROLES, type Caller } from '@clp/contracts';
 
 export class CallerDto implements Caller {
@@ -29,3 +29,18 @@ export const requireRole = (caller: Caller, role: Caller['role']): void => {
     throw new ReplyError('forbidden', `this needs the ${role} role`, { required: role });
   }
 };
+
+/** `page` (from 0) and `pagesize` (1 to 100, DESIGN 10) of every list query. */
+export class PageRequest extends CallerRequest {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  page?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pagesize?: number;
+}

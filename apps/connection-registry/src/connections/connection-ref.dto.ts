@@ -1,6 +1,6 @@
 import { IsUUID } from 'class-validator';
 import type { ConnectionRef } from '@clp/contracts';
-import { CallerRequest } from './caller';
+import { CallerRequest } from '@clp/messaging';
 
 export class ConnectionRefDto extends CallerRequest implements ConnectionRef {
   @IsUUID()

@@ -1,7 +1,7 @@
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { CreateCredentialRequest, CredentialRef, PageQuery, UpdateCredentialRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest, PageRequest } from '../connections/caller';
+import { CallerRequest, PageRequest } from '@clp/messaging';
 
 // A secret's fields are checked against the kind's credential form by the handler; the values
 // are never echoed in a validation error.

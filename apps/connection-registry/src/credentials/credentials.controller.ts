@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import { SUBJECTS, type CredentialView } from '@clp/contracts';
-import { requireRole } from '../connections/caller';
+import { requireRole } from '@clp/messaging';
 import { traceOf } from '../connections/command-context';
 import { ConnectionReadModel } from '../read-model/connection-read-model';
 import { CreateCredentialDto, CredentialRefDto, ListCredentialsDto, UpdateCredentialDto } from './credential.dto';

@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ReplyError, STATUSES, SUBJECTS, type ConnectionDefinition, type HistoryEntry } from '@clp/contracts';
 import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import { allowedTransitions } from '@clp/connection-lifecycle';
-import { CallerRequest } from '../connections/caller';
+import { CallerRequest } from '@clp/messaging';
 import { visibleTo } from '../connections/command-context';
 import { ConnectionCommands } from '../connections/connection-commands';
 import { ConnectionRefDto } from '../connections/connection-ref.dto';

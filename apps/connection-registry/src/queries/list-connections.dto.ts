@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CONNECTION_ORDER, STATUSES, type ListConnectionsQuery, type Status } from '@clp/contracts';
-import { PageRequest } from '../connections/caller';
+import { PageRequest } from '@clp/messaging';
 
 export class ListConnectionsDto extends PageRequest implements ListConnectionsQuery {
   @IsOptional()

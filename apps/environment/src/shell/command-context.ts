@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsContext } from '@nestjs/microservices';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { LIST_ORDER, type Actor, type Caller } from '@clp/contracts';
 import type { CommandMetadata } from '@clp/environments';
-import { CallerRequest, incomingContext } from '@clp/messaging';
+import { incomingContext, PageRequest } from '@clp/messaging';
 
 export interface TraceIds {
   correlation_id?: string;
@@ -30,19 +30,7 @@ export const traceOf = (context: NatsContext | undefined): TraceIds => {
 };
 
 /** `page`, `pagesize`, `search` and `order` of every list query (DESIGN 10). */
-export class ListRequest extends CallerRequest {
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  page?: number;
-
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pagesize?: number;
-
+export class ListRequest extends PageRequest {
   @IsOptional()
   @IsString()
   @MaxLength(256)

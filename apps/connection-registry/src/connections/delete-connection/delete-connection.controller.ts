@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import { SUBJECTS } from '@clp/contracts';
-import { requireRole } from '../caller';
+import { requireRole } from '@clp/messaging';
 import { commandMetadata, traceOf, visibleTo } from '../command-context';
 import { ConnectionCommands } from '../connection-commands';
 import { ConnectionRefDto } from '../connection-ref.dto';

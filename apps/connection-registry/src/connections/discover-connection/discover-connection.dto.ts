@@ -1,7 +1,7 @@
 import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
 import type { DiscoverConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest } from '../caller';
+import { CallerRequest } from '@clp/messaging';
 
 export class DiscoverConnectionDto extends CallerRequest implements DiscoverConnectionRequest {
   @IsIn(KINDS)

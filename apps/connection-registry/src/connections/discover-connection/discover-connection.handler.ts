@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionView, DiscoverConnectionReply } from '@clp/contracts';
 import { connectionFormErrors, credentialFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
-import { validationFailed } from '@clp/messaging';
-import { requireRole } from '../caller';
+import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
 import { Credentials } from '../../credentials/credentials';

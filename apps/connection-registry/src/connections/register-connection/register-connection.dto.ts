@@ -1,7 +1,7 @@
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { RegisterConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest } from '../caller';
+import { CallerRequest } from '@clp/messaging';
 
 export class RegisterConnectionDto extends CallerRequest implements RegisterConnectionRequest {
   @IsIn(KINDS)

@@ -4,8 +4,7 @@ import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices
 import { ReplyError, SUBJECTS, type ConnectionView, type InitRegistrationReply } from '@clp/contracts';
 import { kindDefinition } from '@clp/connection-definitions';
 import { EVENT_STORE, toEnvelopes, type EventStore } from '@clp/event-store';
-import { validationFailed } from '@clp/messaging';
-import { requireRole } from '../caller';
+import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata, traceOf } from '../command-context';
 import { ConnectionCommands, viewOf } from '../connection-commands';
 import { RegisterConnectionHandler } from '../register-connection/register-connection.handler';

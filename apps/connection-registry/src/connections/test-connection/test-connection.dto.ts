@@ -1,7 +1,7 @@
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
 import type { TestConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest } from '../caller';
+import { CallerRequest } from '@clp/messaging';
 
 /** Either a stored connection (`connection_id`) or a form to try (`kind`, `metadata`, a credential). */
 export class TestConnectionDto extends CallerRequest implements TestConnectionRequest {

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CAUSES, STATUSES, type Cause, type ProbeResult, type Status, type TransitionRequest } from '@clp/contracts';
-import { CallerRequest } from '../caller';
+import { CallerRequest } from '@clp/messaging';
 
 /** A connectivity test's result as the system caller (the health monitor) measured it. */
 export class ProbeResultDto implements ProbeResult {

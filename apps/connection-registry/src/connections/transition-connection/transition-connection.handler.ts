@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConnectionView } from '@clp/contracts';
 import { definitionOf } from '@clp/connection-definitions';
 import { needsConnectivityTest, type Connection } from '@clp/connection-lifecycle';
-import { requireRole } from '../caller';
+import { requireRole } from '@clp/messaging';
 import { commandMetadata, visibleTo } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
 import { Credentials } from '../../credentials/credentials';

@@ -1,6 +1,6 @@
 import { IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { UpdateConnectionRequest } from '@clp/contracts';
-import { CallerRequest } from '../caller';
+import { CallerRequest } from '@clp/messaging';
 
 export class UpdateConnectionDto extends CallerRequest implements UpdateConnectionRequest {
   @IsUUID()
