@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { connectionEventSubject, INTEGRATION_STREAMS } from '@clp/contracts';
-import { EVENT_STORE, Lease, NatsKvCheckpointStore, Relay, type EventStore } from '@clp/event-store';
+import { EVENT_STORE, startLeasedRelay, type EventStore, type Relay } from '@clp/event-store';
 import { REDIS } from './read-model/connection-read-model';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -22,19 +22,14 @@ export class RegistryRuntime implements OnApplicationBootstrap, OnModuleDestroy,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const name = 'registry-connection-events';
-    this.relay = new Relay({
-      name,
+    this.relay = await startLeasedRelay({
+      name: 'registry-connection-events',
       store: this.store,
       nc: this.nc,
-      checkpoints: await NatsKvCheckpointStore.create(this.nc),
       target: INTEGRATION_STREAMS.connections,
       filter: { streamPrefixes: ['connection-'] },
       subjectFor: (event) => connectionEventSubject((event.data as { kind: string }).kind, event.type),
-      // One replica relays; if it dies, another takes over within the lease's 5 s.
-      lease: { lease: await Lease.create(this.nc, name, { ttlMs: 5000 }), renewEveryMs: 1000 },
     });
-    await this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { environmentEventSubject, INTEGRATION_STREAMS } from '@clp/contracts';
-import { EVENT_STORE, Lease, NatsKvCheckpointStore, Relay, type EventStore } from '@clp/event-store';
+import { EVENT_STORE, startLeasedRelay, type EventStore, type Relay } from '@clp/event-store';
 import { READ_MODEL_EVENTS } from './read-model/environment-projection';
 import { REDIS } from './read-model/environment-read-model';
 import { NATS_CONNECTION } from './shell/nats-connection';
@@ -23,18 +23,14 @@ export class EnvironmentRuntime implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const name = 'environment-events';
-    this.relay = new Relay({
-      name,
+    this.relay = await startLeasedRelay({
+      name: 'environment-events',
       store: this.store,
       nc: this.nc,
-      checkpoints: await NatsKvCheckpointStore.create(this.nc),
       target: INTEGRATION_STREAMS.environments,
       filter: READ_MODEL_EVENTS,
       subjectFor: (event) => environmentEventSubject(event.type),
-      lease: { lease: await Lease.create(this.nc, name, { ttlMs: 5000 }), renewEveryMs: 1000 },
     });
-    await this.relay.start();
   }
 
   async onModuleDestroy(): Promise<void> {

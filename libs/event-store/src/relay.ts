@@ -3,8 +3,8 @@ import { headers as natsHeaders, type NatsConnection, type PubAck } from 'nats';
 import { HEADERS, type IntegrationEvent, type StreamSpec } from '@clp/contracts';
 import { ensureStream } from '@clp/messaging';
 import { batchesOf } from './batches';
-import type { CheckpointStore } from './checkpoint-store';
-import type { Lease } from './lease';
+import { NatsKvCheckpointStore, type CheckpointStore } from './checkpoint-store';
+import { Lease } from './lease';
 import { PipelinedPublisher } from './jetstream/pipelined-publisher';
 import type { AllFilter, AllSubscription, EventStore, RecordedEvent } from './port';
 
@@ -139,3 +139,19 @@ export class Relay {
     }
   }
 }
+
+/**
+ * A service's relay as the services run it: checkpoints in NATS KV, and one replica relaying
+ * at a time under a lease named after the relay (a standby takes over within the lease's 5 s).
+ */
+export const startLeasedRelay = async (
+  options: Pick<RelayOptions, 'name' | 'store' | 'nc' | 'target' | 'subjectFor' | 'filter'>,
+): Promise<Relay> => {
+  const relay = new Relay({
+    ...options,
+    checkpoints: await NatsKvCheckpointStore.create(options.nc),
+    lease: { lease: await Lease.create(options.nc, options.name, { ttlMs: 5000 }), renewEveryMs: 1000 },
+  });
+  await relay.start();
+  return relay;
+};
