@@ -1,22 +1,10 @@
 import type Redis from 'ioredis';
 import { batchesOf, type Checkpoint, type EventStore } from '@clp/event-store';
+import { deleteOrphans, deleteVersion, nextVersion, withRebuildLock } from '@clp/read-model-versions';
 import { READ_MODEL_EVENTS } from './connection-projection';
 import { ConnectionReadModel, REFUSED, script } from './connection-read-model';
 
 const SWITCH = script('switch-version.lua');
-// A version no one has written: the counter only grows, and starts past the active version.
-const NEXT_VERSION = `local active = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
-local floor = tonumber(string.match(active, '^v(%d+)$')) or 0
-local n = redis.call('INCR', ARGV[1] .. 'versions')
-if n <= floor then
-  n = floor + 1
-  redis.call('SET', ARGV[1] .. 'versions', n)
-end
-return 'v' .. n`;
-
-// One rebuild at a time: the lock expires unless renewed, so a killed rebuild does not block the next for long.
-const LOCK_SECONDS = 60;
-
 export interface RebuildResult {
   version: string;
   previous: string;
@@ -35,17 +23,6 @@ export interface RebuildOptions {
   deleteBatch?: number;
 }
 
-const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
-
-/** Deletes every key of one version, a SCAN page at a time: never one long blocking command. */
-export const deleteVersion = async (redis: Redis, prefix: string, batch = 500): Promise<number> => {
-  let deleted = 0;
-  for await (const keys of redis.scanStream({ match: `${globEscape(prefix)}*`, count: batch }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  }
-  return deleted;
-};
-
 /**
  * Rebuilds the read model from the event store from scratch (DESIGN 5): writes every connection
  * event into a new version, catches up with the head, switches the pointer, deletes the old version.
@@ -58,27 +35,7 @@ export const deleteVersion = async (redis: Redis, prefix: string, batch = 500): 
 export const rebuildReadModel = async (store: EventStore, redis: Redis, prefix: string, options: RebuildOptions = {}): Promise<RebuildResult> => {
   const started = performance.now();
   const model = new ConnectionReadModel(redis, prefix);
-  const lock = `${model.namespace}rebuilding`;
-  const owner = `${process.pid}:${started}`;
-  if ((await redis.set(lock, owner, 'EX', LOCK_SECONDS, 'NX')) !== 'OK') throw new Error('another rebuild is running');
-  try {
-    return await rebuildLocked(store, redis, model, () => redis.expire(lock, LOCK_SECONDS), options, started);
-  } finally {
-    // Released only by its owner: an expired lock may belong to the next rebuild by now.
-    await redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, lock, owner);
-  }
-};
-
-/** Deletes every version but the active one, found by their checkpoints (every written version has one). */
-const deleteOrphans = async (redis: Redis, model: ConnectionReadModel, active: string, batch?: number): Promise<number> => {
-  let deleted = 0;
-  for await (const keys of redis.scanStream({ match: `${globEscape(model.namespace)}v*:checkpoint`, count: 1000 }) as AsyncIterable<string[]>) {
-    for (const key of keys) {
-      const version = key.slice(model.namespace.length).split(':')[0];
-      if (version !== active) deleted += await deleteVersion(redis, model.prefixOf(version), batch);
-    }
-  }
-  return deleted;
+  return withRebuildLock(redis, model, (renewLock) => rebuildLocked(store, redis, model, renewLock, options, started));
 };
 
 const rebuildLocked = async (
@@ -91,7 +48,7 @@ const rebuildLocked = async (
 ): Promise<RebuildResult> => {
   // Holding the lock, every version but the active one is a killed rebuild's leftover.
   const orphanKeys = await deleteOrphans(redis, model, (await model.position()).version, options.deleteBatch);
-  const version = (await redis.eval(NEXT_VERSION, 0, model.namespace, model.initialVersion)) as string;
+  const version = await nextVersion(redis, model);
   // Without `lastPosition`, the live version's checkpoint is the only target the switch knows.
   let target: Checkpoint = (await store.lastPosition?.(READ_MODEL_EVENTS)) ?? '';
   let reached: Checkpoint = '';
