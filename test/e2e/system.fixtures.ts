@@ -24,6 +24,7 @@ export interface RunningSystem {
   redis: TestServer;
   registry: RunningService;
   environment: RunningService;
+  notification: RunningService;
   gateway: RunningService;
   token(caller: Omit<Caller, 'user_id'> & { user_id?: string }): string;
   /** One HTTP request; `token` may be a caller (a token is made for it) or a raw header value. */
@@ -32,10 +33,19 @@ export interface RunningSystem {
   /** Every response body seen so far, to search for what must never appear. */
   readonly bodies: string[];
   startRegistry(): Promise<void>;
+  /** Starts the notification service again (after `notification.kill()` or `stop()`). */
+  startNotification(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export const startSystem = async (): Promise<RunningSystem> => {
+/** Settings of one system for the tests that need others than production's. */
+export interface SystemOptions {
+  /** More environment for the gateway, e.g. `SSE_KEEPALIVE_MS`. */
+  gatewayEnv?: Record<string, string>;
+  notificationEnv?: Record<string, string>;
+}
+
+export const startSystem = async (options: SystemOptions = {}): Promise<RunningSystem> => {
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const secret = randomBytes(32).toString('base64url');
   const masterKey = randomBytes(32).toString('base64');
@@ -55,10 +65,18 @@ export const startSystem = async (): Promise<RunningSystem> => {
     env: { ...common, INSTANCE_NAME: 'e2e-environment' },
     ready: /e2e-environment listening/,
   });
+  const launchNotification = () =>
+    startService({
+      name: 'notification',
+      entry: 'apps/notification/src/main.ts',
+      env: { ...common, INSTANCE_NAME: 'e2e-notification', ...options.notificationEnv },
+      ready: /e2e-notification listening/,
+    });
+  let notification = await launchNotification();
   const gateway = await startService({
     name: 'gateway',
     entry: 'apps/gateway/src/main.ts',
-    env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000' },
+    env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000', ...options.gatewayEnv },
     ready: /gateway listening on/,
   });
   const url = `http://127.0.0.1:${port}`;
@@ -75,6 +93,9 @@ export const startSystem = async (): Promise<RunningSystem> => {
       return registry;
     },
     environment,
+    get notification() {
+      return notification;
+    },
     gateway,
     token,
     bodies,
@@ -98,8 +119,11 @@ export const startSystem = async (): Promise<RunningSystem> => {
     async startRegistry() {
       registry = await launchRegistry();
     },
+    async startNotification() {
+      notification = await launchNotification();
+    },
     async stop() {
-      await Promise.all([gateway.stop(), environment.stop(), registry.stop()]);
+      await Promise.all([gateway.stop(), environment.stop(), notification.stop(), registry.stop()]);
       await Promise.all([nats.stop(), redis.stop()]);
     },
   };

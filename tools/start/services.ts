@@ -29,6 +29,7 @@ export const SERVICES: ServiceEntry[] = [
     env: (context) => ({ CREDENTIALS_MASTER_KEY: context.credentialsMasterKey }),
   },
   { name: 'environment', entry: 'apps/environment/src/main.ts', ready: / listening on nats:\/\// },
+  { name: 'notification', entry: 'apps/notification/src/main.ts', ready: / listening on nats:\/\// },
   { name: 'gateway', entry: 'apps/gateway/src/main.ts', ready: /gateway listening on (https?:\/\/\S+)/ },
   { name: 'discovery', entry: 'apps/discovery/src/main.ts', ready: / listening on nats:\/\//, env: (context) => ({ CREDENTIALS_MASTER_KEY: context.credentialsMasterKey }) },
 ];

@@ -11,7 +11,7 @@ import { READY_HEADLINE } from './ready-block';
 // The gateway is being written beside this launcher: until its entry exists, the registry alone
 // stands for the services.
 const WITH_GATEWAY = existsSync(join(WORKSPACE_ROOT, 'apps/gateway/src/main.ts'));
-const SERVICES = [...(WITH_GATEWAY ? ['registry', 'environment', 'gateway'] : ['registry', 'environment']), 'discovery'];
+const SERVICES = [...(WITH_GATEWAY ? ['registry', 'environment', 'notification', 'gateway'] : ['registry', 'environment', 'notification']), 'discovery'];
 const READY = new RegExp(READY_HEADLINE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 const START_TIMEOUT_MS = 120_000;
 

@@ -20,6 +20,10 @@ export interface GatewayConfig {
   production: boolean;
   /** Names this replica in NATS connection lists. */
   instanceName: string;
+  /** How often an idle server-sent events stream gets a comment, so proxies keep it open. */
+  sseKeepAliveMs?: number;
+  /** Notifications waiting for one slow live subscriber before it is disconnected (it may resume with Last-Event-ID). */
+  sseMaxBuffered?: number;
 }
 
 const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
@@ -42,6 +46,8 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): GatewayConf
   connectivityTimeoutMs: integer(env, 'CONNECTIVITY_TIMEOUT_MS', 5000, 0),
   production: env.NODE_ENV === 'production',
   instanceName: env.INSTANCE_NAME || `gateway-${process.pid}`,
+  sseKeepAliveMs: integer(env, 'SSE_KEEPALIVE_MS', 15_000, 10),
+  sseMaxBuffered: integer(env, 'SSE_MAX_BUFFERED_EVENTS', 10_000, 1),
 });
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -16,6 +16,9 @@ import { DiscoveryClient } from './kubernetes/discovery-client';
 import { KubernetesController } from './kubernetes/kubernetes.controller';
 import { HttpMetrics } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { LiveFeeds } from './notifications/live-feeds';
+import { NotificationClient } from './notifications/notification-client';
+import { NotificationsController } from './notifications/notifications.controller';
 import { natsProviders } from './registry/registry-connection';
 import { RegistryClient } from './registry/registry-client';
 
@@ -31,6 +34,7 @@ export class GatewayModule {
         KubernetesController,
         EnvironmentsController,
         WorkspacesController,
+        NotificationsController,
         HealthController,
         MetricsController,
       ],
@@ -44,6 +48,8 @@ export class GatewayModule {
         RegistryClient,
         DiscoveryClient,
         EnvironmentClient,
+        NotificationClient,
+        LiveFeeds,
         UpdateConnection,
         Readiness,
       ],

@@ -3,12 +3,12 @@ import type { DiscoveryApi } from './discovery-api';
 import type { EnvironmentEvent, WorkspaceEvent } from './environment-events';
 import type { IntegrationEvent } from './metadata';
 import type { EnvironmentApi } from './environment-api';
-import type { NotificationApi } from './notification-api';
+import type { NotificationApi, NotificationFeedApi } from './notification-api';
 import type { RegistryApi } from './registry-api';
 import { CONNECTION_EVENT_TYPES } from './connection-events';
 
 /** Every request/reply subject of the system with its request and reply types. */
-export type SystemApi = RegistryApi & EnvironmentApi & NotificationApi & DiscoveryApi;
+export type SystemApi = RegistryApi & EnvironmentApi & NotificationApi & NotificationFeedApi & DiscoveryApi;
 export type ApiSubject = keyof SystemApi & string;
 export type RequestOf<S extends ApiSubject> = SystemApi[S]['request'];
 export type ReplyOf<S extends ApiSubject> = SystemApi[S]['reply'];

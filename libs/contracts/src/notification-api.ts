@@ -55,3 +55,17 @@ export type NotificationApi = {
   [N.markEvents]: { request: { caller: Caller; ids: string[]; status: 'read' | 'unread' }; reply: { updated: number } };
   [N.deleteEvents]: { request: { caller: Caller; ids: string[] }; reply: { deleted: number } };
 };
+
+/**
+ * A notification with its place in the organization's feed: `seq` grows by one per notification
+ * stored in the organization, and is the `id:` of its server-sent event (`Last-Event-ID`).
+ */
+export interface FeedEntry {
+  seq: number;
+  notification: Notification;
+}
+
+export type NotificationFeedApi = {
+  /** The organization's notifications after `after`, oldest first, and the highest `seq` given out so far. */
+  [N.eventsSince]: { request: { caller: Caller; after: number; limit?: number }; reply: { events: FeedEntry[]; head: number } };
+};

@@ -52,6 +52,7 @@ export const SUBJECTS = {
     listEvents: 'notification.query.list-events',
     markEvents: 'notification.cmd.mark-events',
     deleteEvents: 'notification.cmd.delete-events',
+    eventsSince: 'notification.query.events-since',
   },
 } as const;
 
@@ -87,6 +88,13 @@ export const connectionEventSubject = (kind: string, eventType: string): string 
 export const discoveryEventSubject = (kind: string): string => `discovery.events.${token(kind)}.ConnectionDiscovered`;
 
 export const environmentEventSubject = (eventType: string): string => `environment.events.${eventType}`;
+
+/**
+ * Core NATS (not JetStream): each notification as stored, for live delivery to the organization's
+ * subscribers. Tokens are escaped, so two organizations may share a subject: readers check
+ * `organization_id`.
+ */
+export const notificationLiveSubject = (organizationId: string): string => `notification.live.${token(organizationId)}`;
 
 /** Headers on every message the system sends. `Nats-Msg-Id` makes re-publishing harmless. */
 export const HEADERS = {

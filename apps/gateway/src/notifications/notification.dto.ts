@@ -1,0 +1,75 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { SEVERITIES, type Severity } from '@clp/contracts';
+import { QueryList, WhenPresent } from '../validation/decorators';
+import { PageQueryDto } from '../validation/page.query';
+
+const LIST = 'a JSON array (["a","b"]) or a single value';
+const READ_STATUSES = ['read', 'unread'] as const;
+const MAX_IDS = 500;
+
+export class ListNotificationsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ type: String, description: `severities: ${LIST}, of ${SEVERITIES.join(', ')}`, example: '["error","critical"]' })
+  @WhenPresent()
+  @QueryList()
+  @IsArray({ message: `severity must be ${LIST}` })
+  @ArrayMaxSize(SEVERITIES.length)
+  @IsIn(SEVERITIES, { each: true })
+  severity?: Severity[];
+
+  @ApiPropertyOptional({ enum: READ_STATUSES })
+  @WhenPresent()
+  @IsIn(READ_STATUSES)
+  status?: 'read' | 'unread';
+
+  @ApiPropertyOptional({ type: String, description: `categories: ${LIST} (connection, environment, workspace)`, example: 'connection' })
+  @WhenPresent()
+  @QueryList()
+  @IsArray({ message: `category must be ${LIST}` })
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  category?: string[];
+
+  @ApiPropertyOptional({ type: String, description: `actions: ${LIST} (e.g. status_changed, registered, discovered, deleted)`, example: 'status_changed' })
+  @WhenPresent()
+  @QueryList()
+  @IsArray({ message: `action must be ${LIST}` })
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  action?: string[];
+
+  @ApiPropertyOptional({ maxLength: 256, description: 'the description, category or action contains it (case-insensitive)' })
+  @WhenPresent()
+  @IsString()
+  @MaxLength(256)
+  search?: string;
+
+  @ApiPropertyOptional({ maxLength: 128, description: 'the connection, environment or workspace id it is about' })
+  @WhenPresent()
+  @IsString()
+  @Length(1, 128)
+  acted_upon?: string;
+}
+
+export class MarkNotificationDto {
+  @ApiProperty({ enum: READ_STATUSES })
+  @IsIn(READ_STATUSES)
+  status!: 'read' | 'unread';
+}
+
+export class NotificationIdsBodyDto {
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: MAX_IDS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_IDS)
+  @IsUUID(undefined, { each: true })
+  ids!: string[];
+}
+
+export class MarkNotificationsBodyDto extends NotificationIdsBodyDto {
+  @ApiProperty({ enum: READ_STATUSES })
+  @IsIn(READ_STATUSES)
+  status!: 'read' | 'unread';
+}

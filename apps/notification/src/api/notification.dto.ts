@@ -1,0 +1,67 @@
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { SEVERITIES, type Severity } from '@clp/contracts';
+import { CallerRequest, PageRequest } from '@clp/messaging';
+
+export const READ_STATUSES = ['read', 'unread'] as const;
+export const MAX_IDS = 500;
+
+export class ListNotificationsDto extends PageRequest {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(SEVERITIES.length)
+  @IsIn(SEVERITIES, { each: true })
+  severity?: Severity[];
+
+  @IsOptional()
+  @IsIn(READ_STATUSES)
+  status?: 'read' | 'unread';
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  category?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  action?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  search?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  acted_upon?: string;
+}
+
+export class NotificationIdsDto extends CallerRequest {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_IDS)
+  @IsUUID(undefined, { each: true })
+  ids!: string[];
+}
+
+export class MarkNotificationsDto extends NotificationIdsDto {
+  @IsIn(READ_STATUSES)
+  status!: 'read' | 'unread';
+}
+
+export class EventsSinceDto extends CallerRequest {
+  @IsInt()
+  @Min(0)
+  after!: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  limit?: number;
+}

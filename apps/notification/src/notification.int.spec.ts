@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { INestMicroservice } from '@nestjs/common';
+import Redis from 'ioredis';
+import { connect, type NatsConnection } from 'nats';
+import { notificationLiveSubject, SUBJECTS, type Caller, type FeedEntry, type Reply } from '@clp/contracts';
+import { Requester } from '@clp/messaging';
+import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
+import type { NotificationConfig } from './config';
+import { createNotificationService, listenUntilAnswering } from './notification-service';
+import { publishConnectionEvents, statusChangedEvent } from './notification.fixtures';
+import { NotificationStore } from './store/notification-store';
+
+const N = SUBJECTS.notification;
+const result = <T>(reply: Reply<T>): T => {
+  if ('error' in reply) throw new Error(`unexpected error reply: ${JSON.stringify(reply.error)}`);
+  return reply.result;
+};
+
+describe('the notification service (real NATS and Redis)', () => {
+  let nats: TestServer;
+  let redis: TestServer;
+  let app: INestMicroservice;
+  let nc: NatsConnection;
+  let api: Requester;
+  let config: NotificationConfig;
+
+  const viewer = (org: string): Caller => ({ organization_id: org, user_id: 'vic', role: 'viewer' });
+  const admin = (org: string): Caller => ({ organization_id: org, user_id: 'ada', role: 'admin' });
+  const list = async (caller: Caller, query: Record<string, unknown> = {}) => result(await api.request(N.listEvents, { caller, pagesize: 100, ...query }));
+
+  const start = async () => {
+    app = await createNotificationService(config, false);
+    await listenUntilAnswering(app);
+  };
+
+  beforeAll(async () => {
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    config = { natsUrl: nats.url, redisUrl: redis.url, instanceName: 'notification-test', keyPrefix: 'notification:', retentionMs: 60 * 60 * 1000, trimIntervalMs: 60_000 };
+    await start();
+    nc = await connect({ servers: nats.url });
+    api = new Requester(nc, { timeoutMs: 5000 });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await app?.close();
+    await Promise.all([nats?.stop(), redis?.stop()]);
+  });
+
+  it('makes one notification per status change, however often the event arrives, and publishes it live', async () => {
+    const org = 'org-once';
+    const live: FeedEntry[] = [];
+    nc.subscribe(notificationLiveSubject(org), { callback: (_e, m) => live.push(JSON.parse(new TextDecoder().decode(m.data)) as FeedEntry) });
+    const connectionId = randomUUID();
+    const event = statusChangedEvent(org, connectionId, 'connected', 'disconnected');
+    // The same event three times on the stream, as redelivery and a re-publish past the duplicate window would do.
+    await publishConnectionEvents(nc, [event, event, event], () => randomUUID());
+    await waitFor(async () => (await list(viewer(org))).total_count === 1, { message: 'the notification' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const page = await list(viewer(org));
+    expect(page).toMatchObject({ total_count: 1, page: 0, page_size: 100, count_by_severity_level: { error: 1 } });
+    expect(page.events[0]).toMatchObject({
+      id: event.metadata.event_id,
+      organization_id: org,
+      category: 'connection',
+      action: 'status_changed',
+      severity: 'error',
+      acted_upon: connectionId,
+      status: 'unread',
+      metadata: { from: 'connected', to: 'disconnected', cause: 'system' },
+    });
+    expect(live.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(live.map((e) => e.seq))).toEqual(new Set([1]));
+  });
+
+  it('filters, pages, marks and deletes within the organization only', async () => {
+    const org = 'org-filters';
+    const other = 'org-other';
+    const connectionId = randomUUID();
+    const events = [
+      statusChangedEvent(org, connectionId, 'registered', 'connected'),
+      statusChangedEvent(org, connectionId, 'connected', 'disconnected'),
+      statusChangedEvent(org, connectionId, 'disconnected', 'maintenance', { cause: 'user' }),
+      statusChangedEvent(org, randomUUID(), 'connected', 'deleted', { cause: 'user' }),
+    ];
+    const foreign = statusChangedEvent(other, randomUUID(), 'connected', 'disconnected');
+    await publishConnectionEvents(nc, [...events, foreign]);
+    await waitFor(async () => (await list(viewer(org))).total_count === 4 && (await list(viewer(other))).total_count === 1);
+
+    const all = await list(viewer(org));
+    expect(all.events.map((e) => e.id)).toEqual(events.map((e) => e.metadata.event_id).reverse());
+    expect(all.count_by_severity_level).toEqual({ success: 1, error: 1, informational: 2 });
+    expect((await list(viewer(org), { severity: ['error', 'success'] })).events.map((e) => e.severity).sort()).toEqual(['error', 'success']);
+    expect((await list(viewer(org), { action: ['deleted'] })).total_count).toBe(1);
+    expect((await list(viewer(org), { acted_upon: connectionId })).total_count).toBe(3);
+    expect((await list(viewer(org), { search: 'TO MAINTENANCE' })).total_count).toBe(1);
+    expect((await list(viewer(org), { category: ['environment'] })).total_count).toBe(0);
+    expect(await list(viewer(org), { page: 1, pagesize: 3 })).toMatchObject({ total_count: 4, page: 1, page_size: 3, events: [{ id: events[0].metadata.event_id }] });
+
+    const [first, second] = events.map((e) => e.metadata.event_id);
+    const foreignId = foreign.metadata.event_id;
+    expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [first, second, foreignId], status: 'read' }))).toEqual({ updated: 2 });
+    expect((await list(viewer(org), { status: 'unread' })).total_count).toBe(2);
+    expect((await list(viewer(org))).count_by_severity_level).toEqual({ informational: 2 });
+    expect((await list(viewer(other), { status: 'unread' })).total_count).toBe(1);
+    expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [first], status: 'unread' }))).toEqual({ updated: 1 });
+    expect((await list(viewer(org))).count_by_severity_level).toEqual({ success: 1, informational: 2 });
+
+    expect(await api.request(N.deleteEvents, { caller: viewer(org), ids: [first] })).toMatchObject({ error: { code: 'forbidden' } });
+    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [first, foreignId] }))).toEqual({ deleted: 1 });
+    expect((await list(viewer(org))).total_count).toBe(3);
+    expect((await list(viewer(other))).total_count).toBe(1);
+    expect(await api.request(N.listEvents, { caller: viewer(org), severity: ['loud'] as never })).toMatchObject({ error: { code: 'validation_failed' } });
+
+    // A deleted notification stays deleted when its event is delivered again.
+    await publishConnectionEvents(nc, [events[0]], () => randomUUID());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await list(viewer(org))).total_count).toBe(3);
+  });
+
+  it('answers the feed after a seq, oldest first, with the head', async () => {
+    const org = 'org-feed';
+    const connectionId = randomUUID();
+    const events = Array.from({ length: 5 }, (_, i) => statusChangedEvent(org, connectionId, i % 2 ? 'connected' : 'disconnected', i % 2 ? 'disconnected' : 'connected', { revision: i + 1 }));
+    for (const event of events) await publishConnectionEvents(nc, [event]);
+    await waitFor(async () => (await list(viewer(org))).total_count === 5);
+    const feed = result(await api.request(N.eventsSince, { caller: viewer(org), after: 2, limit: 2 }));
+    expect(feed.head).toBe(5);
+    expect(feed.events.map((e) => [e.seq, e.notification.id])).toEqual([
+      [3, events[2].metadata.event_id],
+      [4, events[3].metadata.event_id],
+    ]);
+  });
+
+  it('drops notifications past the retention, indexes and counts with them', async () => {
+    const store = app.get(NotificationStore);
+    const org = 'org-retention';
+    await publishConnectionEvents(nc, [statusChangedEvent(org, randomUUID(), 'connected', 'disconnected')]);
+    await waitFor(async () => (await list(viewer(org))).total_count === 1);
+    await store.trim(Date.now() + config.retentionMs + 1000);
+    expect(await list(viewer(org))).toMatchObject({ total_count: 0, count_by_severity_level: {}, events: [] });
+    const r = new Redis(redis.url);
+    try {
+      expect(await r.zcard(`notification:org:${org}:time`)).toBe(0);
+    } finally {
+      r.disconnect();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { FeedEntry, Notification, Severity } from '@clp/contracts';
+import type { NewNotification } from '../notifications/notification-of';
+
+export const REDIS = Symbol('REDIS');
+export const STORE_SETTINGS = Symbol('STORE_SETTINGS');
+
+export interface StoreSettings {
+  /** `notification:` by default: every key of the service is under it (DESIGN 5). */
+  prefix: string;
+  /** How long a notification is kept, and how long its event id is remembered against redelivery. */
+  retentionMs: number;
+}
+
+export interface ListFilter {
+  org: string;
+  page: number;
+  pagesize: number;
+  status?: 'read' | 'unread';
+  acted_upon?: string;
+  search?: string;
+  severity?: string[];
+  category?: string[];
+  action?: string[];
+}
+
+export interface NotificationPage {
+  events: Notification[];
+  page: number;
+  page_size: number;
+  total_count: number;
+  count_by_severity_level: Partial<Record<Severity, number>>;
+}
+
+type Script = (...args: Array<string | number>) => Promise<unknown>;
+
+const load = (redis: Redis, name: string): Script => {
+  const command = `notification${name[0].toUpperCase()}${name.slice(1)}`;
+  if (!(command in redis)) redis.defineCommand(command, { numberOfKeys: 0, lua: readFileSync(join(__dirname, `${name}.lua`), 'utf8') });
+  const run = (redis as unknown as Record<string, Script>)[command];
+  return (...args) => run.apply(redis, args);
+};
+
+const withStatus = (doc: string, status: string): Notification => ({ ...(JSON.parse(doc) as Omit<Notification, 'status'>), status: status as Notification['status'] });
+
+/**
+ * The notifications of every organization in Redis (keys in docs/notification.md). Each
+ * organization's notifications are numbered by a counter of its own (`seq`), which orders its
+ * feed and is the id of the server-sent events; every write is one Lua script, so a document,
+ * its indexes and the unread counts never disagree.
+ */
+@Injectable()
+export class NotificationStore {
+  private readonly scripts: Record<'store' | 'remove' | 'mark' | 'list' | 'since', Script>;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(STORE_SETTINGS) private readonly settings: StoreSettings,
+  ) {
+    this.scripts = {
+      store: load(redis, 'store'),
+      remove: load(redis, 'remove'),
+      mark: load(redis, 'mark'),
+      list: load(redis, 'list'),
+      since: load(redis, 'since'),
+    };
+  }
+
+  private get p(): string {
+    return this.settings.prefix;
+  }
+
+  /** Stores it unless its id was stored before; returns its seq (0: stored before and deleted since). */
+  async add(n: NewNotification): Promise<number> {
+    const created = Date.parse(n.created_at);
+    const text = `${n.description} ${n.category} ${n.action}`.toLowerCase();
+    return Number(
+      await this.scripts.store(this.p, n.id, n.organization_id, n.severity, n.category, n.action, n.acted_upon, created, text, JSON.stringify(n), this.settings.retentionMs),
+    );
+  }
+
+  async list(filter: ListFilter): Promise<NotificationPage> {
+    const json = (values?: string[]) => (values?.length ? JSON.stringify(values) : '');
+    const [total, unread, ...docs] = (await this.scripts.list(
+      this.p,
+      filter.org,
+      filter.page,
+      filter.pagesize,
+      filter.status ?? '',
+      filter.acted_upon ?? '',
+      (filter.search ?? '').toLowerCase(),
+      json(filter.severity),
+      json(filter.category),
+      json(filter.action),
+    )) as [number, string[], ...string[]];
+    const events: Notification[] = [];
+    for (let i = 0; i < docs.length; i += 2) events.push(withStatus(docs[i], docs[i + 1]));
+    const counts: Partial<Record<Severity, number>> = {};
+    for (let i = 0; i < unread.length; i += 2) if (Number(unread[i + 1]) > 0) counts[unread[i] as Severity] = Number(unread[i + 1]);
+    return { events, page: filter.page, page_size: filter.pagesize, total_count: total, count_by_severity_level: counts };
+  }
+
+  async since(org: string, after: number, limit: number): Promise<{ events: FeedEntry[]; head: number }> {
+    const [head, ...rows] = (await this.scripts.since(this.p, org, after, limit)) as [number, ...Array<number | string>];
+    const events: FeedEntry[] = [];
+    for (let i = 0; i < rows.length; i += 3) events.push({ seq: Number(rows[i]), notification: withStatus(rows[i + 1] as string, rows[i + 2] as string) });
+    return { events, head: Number(head) };
+  }
+
+  /** How many of the ids are the organization's. */
+  async mark(org: string, ids: string[], status: 'read' | 'unread'): Promise<number> {
+    return ids.length ? Number(await this.scripts.mark(this.p, org, status, ...ids)) : 0;
+  }
+
+  async delete(org: string, ids: string[]): Promise<number> {
+    return ids.length ? Number(await this.scripts.remove(this.p, org, 'ids', ...ids)) : 0;
+  }
+
+  /** Drops every organization's notifications older than the retention, a batch at a time. */
+  async trim(now: number, batch = 500): Promise<number> {
+    const cutoff = now - this.settings.retentionMs;
+    let removed = 0;
+    let cursor = '0';
+    do {
+      const [next, orgs] = await this.redis.sscan(`${this.p}orgs`, cursor, 'COUNT', 100);
+      cursor = next;
+      for (const org of orgs) {
+        for (;;) {
+          const n = Number(await this.scripts.remove(this.p, org, 'older', cutoff, batch));
+          removed += n;
+          if (n < batch) break;
+        }
+      }
+    } while (cursor !== '0');
+    return removed;
+  }
+}

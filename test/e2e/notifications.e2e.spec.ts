@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from 'nats';
+import type { Caller } from '@clp/contracts';
+import { waitFor } from '@clp/testing';
+import { publishConnectionEvents, statusChangedEvent } from '../../apps/notification/src/notification.fixtures';
+import { openSse, type SseClient } from './sse.fixtures';
+import { startSystem, type RunningSystem } from './system.fixtures';
+
+const CONNECTIONS = '/api/integrations/connections';
+const EVENTS = '/api/system/events';
+
+describe('the notification center over HTTP: list, mark, delete, and live delivery by server-sent events', () => {
+  let system: RunningSystem;
+  let nc: NatsConnection;
+  const clients: SseClient[] = [];
+
+  const caller = (org: string, role: Caller['role'] = 'admin') => ({ organization_id: org, role });
+  const subscribe = async (org: string, lastEventId?: string) => {
+    const client = await openSse(`${system.url}${EVENTS}/subscribe`, system.token(caller(org, 'viewer')), lastEventId);
+    clients.push(client);
+    return client;
+  };
+  const kubernetes = async (org: string, name: string): Promise<string> => {
+    const { status, body } = await system.http('POST', CONNECTIONS, {
+      as: caller(org),
+      body: { kind: 'kubernetes', name, skip_connectivity_test: true, metadata: { server: `https://${name}.example:6443` } },
+    });
+    expect(status).toBe(201);
+    return body.connection_id;
+  };
+  const transition = async (org: string, id: string, to: string) => {
+    const { status, body } = await system.http('PUT', `${CONNECTIONS}/${id}`, { as: caller(org), body: { status: to, skip_connectivity_test: true } });
+    expect({ status, body }).toMatchObject({ status: 200, body: { status: to } });
+  };
+  const list = async (org: string, query = '') => (await system.http('GET', `${EVENTS}?pagesize=100${query}`, { as: caller(org, 'viewer') })).body;
+  const notifications = (client: SseClient) => client.events.map((e) => ({ seq: Number(e.id), ...JSON.parse(e.data) }));
+
+  beforeAll(async () => {
+    system = await startSystem({ gatewayEnv: { SSE_KEEPALIVE_MS: '200' } });
+    nc = await connect({ servers: system.nats.url });
+  }, 120_000);
+
+  afterEach(() => {
+    clients.splice(0).forEach((client) => client.close());
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await system?.stop();
+  });
+
+  it('delivers the one notification of a transition to its organization\'s subscriber and to no other organization\'s', async () => {
+    const [mine, theirs] = await Promise.all([subscribe('org-live'), subscribe('org-elsewhere')]);
+    expect(mine.status).toBe(200);
+    const id = await kubernetes('org-live', 'live-cluster');
+    await transition('org-live', id, 'connected');
+
+    await waitFor(() => notifications(mine).some((n) => n.action === 'status_changed'), { message: 'the live notification' });
+    const changes = notifications(mine).filter((n) => n.acted_upon === id && n.action === 'status_changed');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({
+      organization_id: 'org-live',
+      category: 'connection',
+      severity: 'success',
+      status: 'unread',
+      metadata: { from: 'registered', to: 'connected', cause: 'user', kind: 'kubernetes', name: 'live-cluster', event_type: 'StatusChanged' },
+    });
+    // Keep-alives reach both; the other organization's subscriber got no notification.
+    await waitFor(() => theirs.comments.includes('keep-alive') && mine.comments.includes('keep-alive'), { message: 'keep-alive comments' });
+    expect(theirs.events).toEqual([]);
+
+    const page = await list('org-live', `&acted_upon=${id}&action=status_changed`);
+    expect(page).toMatchObject({ total_count: 1, events: [{ id: changes[0].id, severity: 'success' }] });
+    expect((await list('org-elsewhere')).total_count).toBe(0);
+  });
+
+  it('marks and deletes one or in bulk, only the caller organization\'s, and refuses what is not allowed', async () => {
+    const a = await kubernetes('org-marks', 'marks-a');
+    await transition('org-marks', a, 'connected');
+    await transition('org-marks', a, 'maintenance');
+    await waitFor(async () => (await list('org-marks')).total_count === 3, { message: 'three notifications' });
+    const other = await kubernetes('org-marks-other', 'marks-b');
+    await waitFor(async () => (await list('org-marks-other')).total_count === 1);
+    const [foreign] = (await list('org-marks-other')).events;
+    const ids: string[] = (await list('org-marks')).events.map((e: { id: string }) => e.id);
+    expect(other).toBeTruthy();
+
+    const viewer = caller('org-marks', 'viewer');
+    expect(await system.http('PUT', `${EVENTS}/status/${ids[0]}`, { as: viewer, body: { status: 'read' } })).toMatchObject({ status: 200, body: { id: ids[0], status: 'read' } });
+    expect((await system.http('PUT', `${EVENTS}/status/${foreign.id}`, { as: viewer, body: { status: 'read' } })).status).toBe(404);
+    expect(await system.http('PUT', `${EVENTS}/status/bulk`, { as: viewer, body: { ids: [...ids, foreign.id], status: 'read' } })).toMatchObject({ status: 200, body: { updated: 3 } });
+    expect((await list('org-marks', '&status=unread')).total_count).toBe(0);
+    expect((await list('org-marks')).count_by_severity_level).toEqual({});
+    expect((await list('org-marks-other', '&status=unread')).total_count).toBe(1);
+
+    expect((await system.http('DELETE', `${EVENTS}/${ids[0]}`, { as: viewer })).status).toBe(403);
+    expect(await system.http('DELETE', `${EVENTS}/${ids[0]}`, { as: caller('org-marks') })).toMatchObject({ status: 200, body: { id: ids[0] } });
+    expect((await system.http('DELETE', `${EVENTS}/${ids[0]}`, { as: caller('org-marks') })).status).toBe(404);
+    expect(await system.http('DELETE', `${EVENTS}/bulk`, { as: caller('org-marks'), body: { ids: [ids[1], foreign.id] } })).toMatchObject({ status: 200, body: { deleted: 1 } });
+    expect((await list('org-marks')).events.map((e: { id: string }) => e.id)).toEqual([ids[2]]);
+    expect((await list('org-marks-other')).total_count).toBe(1);
+
+    expect((await system.http('GET', `${EVENTS}?severity=loud`, { as: viewer })).status).toBe(400);
+    expect((await system.http('PUT', `${EVENTS}/status/bulk`, { as: viewer, body: { ids: ['nope'], status: 'read' } })).status).toBe(400);
+    expect((await system.http('GET', `${EVENTS}/subscribe`, { as: viewer, headers: { 'last-event-id': 'abc' } })).status).toBe(400);
+    expect((await system.http('GET', EVENTS)).status).toBe(401);
+  });
+
+  it('gives a client that reconnects with Last-Event-ID the 100 changes it missed, in order, once, then live ones', async () => {
+    const org = 'org-resume';
+    const id = await kubernetes(org, 'resume-cluster');
+    const first = await subscribe(org);
+    await transition(org, id, 'connected');
+    await first.waitForEvents(1);
+    const lastSeen = first.events[first.events.length - 1].id;
+    first.close();
+
+    for (let i = 0; i < 100; i++) await transition(org, id, i % 2 === 0 ? 'maintenance' : 'connected');
+    await waitFor(async () => (await list(org, '&action=status_changed')).total_count === 101, { timeoutMs: 30_000, message: '101 status changes stored' });
+
+    const again = await subscribe(org, lastSeen);
+    await again.waitForEvents(100);
+    await transition(org, id, 'maintenance');
+    await again.waitForEvents(101);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const got = notifications(again);
+    expect(got).toHaveLength(101);
+    expect(got.map((n) => n.seq)).toEqual(Array.from({ length: 101 }, (_, i) => Number(lastSeen) + 1 + i));
+    expect(got.slice(0, 100).map((n) => n.metadata.to)).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 'maintenance' : 'connected')));
+    expect(new Set(got.map((n) => n.id)).size).toBe(101);
+  }, 90_000);
+
+  it('makes exactly one notification of every change when the notification service is killed and restarted meanwhile', async () => {
+    const org = 'org-crash';
+    const id = await kubernetes(org, 'crash-cluster');
+    const changes = (async () => {
+      for (let i = 0; i < 60; i++) await transition(org, id, i % 2 === 0 ? 'connected' : 'maintenance');
+    })();
+    const beforeCrash = await waitFor(async () => {
+      const n = (await list(org)).total_count as number;
+      return n >= 10 && n;
+    }, { message: 'some notifications before the crash' });
+    await system.notification.kill();
+    expect(beforeCrash).toBeLessThan(61);
+    await changes;
+    await system.startNotification();
+
+    type Entry = { type: string; data: { to?: string; status?: string } };
+    const history = (await system.http('GET', `${CONNECTIONS}/${id}/history`, { as: caller(org, 'viewer') })).body.events as Entry[];
+    const expected = history.filter((e) => e.type === 'StatusChanged' || e.type === 'ConnectionRegistered').map((e) => `${e.type}:${e.data.to ?? e.data.status}`);
+    expect(expected).toHaveLength(61);
+    await waitFor(async () => (await list(org)).total_count >= 61, { timeoutMs: 30_000, message: 'every change notified' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const got: Array<{ id: string; metadata: { event_type: string; to: string } }> = [];
+    for (let page = 0; ; page++) {
+      const body = await list(org, `&page=${page}`);
+      got.push(...body.events);
+      if (body.events.length < 100) break;
+    }
+    // Exactly one each: as many as the changes, no id twice, the same changes (a crash may reorder them).
+    expect(got).toHaveLength(61);
+    expect(new Set(got.map((n) => n.id)).size).toBe(61);
+    expect(got.map((n) => `${n.metadata.event_type}:${n.metadata.to}`).sort()).toEqual([...expected].sort());
+  }, 120_000);
+
+  it('delivers a burst of 1,000 changes to each of 200 subscribers', async () => {
+    const org = 'org-burst';
+    const subscribers = await Promise.all(Array.from({ length: 200 }, () => subscribe(org)));
+    expect(subscribers.every((s) => s.status === 200)).toBe(true);
+    // 1,000 StatusChanged events straight onto CONNECTION_EVENTS, as the registry's relay would
+    // publish them: the notification service consumes the stream, and going through the
+    // registry's API would make this a test of the registry's speed.
+    const connectionId = randomUUID();
+    const events = Array.from({ length: 1000 }, (_, i) =>
+      statusChangedEvent(org, connectionId, i % 2 ? 'disconnected' : 'connected', i % 2 ? 'connected' : 'disconnected', { revision: i + 1 }),
+    );
+    await publishConnectionEvents(nc, events);
+    await waitFor(() => subscribers.every((s) => s.events.length >= 1000), {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      message: `every subscriber has 1000 (fewest: ${Math.min(...subscribers.map((s) => s.events.length))})`,
+    });
+    const expectedIds = new Set(events.map((e) => e.metadata.event_id));
+    for (const subscriber of subscribers) {
+      expect(subscriber.events).toHaveLength(1000);
+      const seqs = subscriber.events.map((e) => Number(e.id));
+      expect(seqs).toEqual(Array.from({ length: 1000 }, (_, i) => seqs[0] + i));
+      expect(subscriber.ended).toBe(false);
+    }
+    for (const subscriber of subscribers.slice(0, 5)) expect(new Set(subscriber.events.map((e) => JSON.parse(e.data).id))).toEqual(expectedIds);
+  }, 150_000);
+});
