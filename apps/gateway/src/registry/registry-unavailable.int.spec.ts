@@ -47,6 +47,8 @@ describe('a registry that does not answer (real NATS, Redis and registry)', () =
     await h.stopRegistry();
     // A replica that hangs: it takes every request of the registry's queue group and answers none.
     const hung = nc.subscribe('registry.>', { queue: QUEUE_GROUPS.registry });
+    // The subscription must reach the server before the request does, or no one answers at once.
+    await nc.flush();
     try {
       const query = await timed('GET', `${CONNECTIONS}/3b241101-e2bb-4255-8caf-4136c566a962`);
       expect(query).toMatchObject({ status: 503, body: { error: { code: 'unavailable', details: { timeout_ms: REQUEST_TIMEOUT_MS } } } });
