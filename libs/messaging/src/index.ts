@@ -5,5 +5,6 @@ export * from './trace-headers';
 export * from './requester';
 export * from './durable-consumer';
 export * from './nest-replies';
+export * from './nats-service';
 export * from './raw-json';
 export * from './reply-inbox';
