@@ -4,23 +4,16 @@
  * runs: its projections follow the switch. Reads the registry's environment (`config.ts`).
  */
 import Redis from 'ioredis';
-import type { NatsConnection } from 'nats';
-import { EventStoreDBEventStore, JetStreamEventStore, type EventStore } from '@clp/event-store';
+import { eventStoreOf } from '@clp/event-store';
 import { connectNats } from '@clp/messaging';
 import { configFromEnv } from './config';
 import { rebuildReadModel } from './read-model/rebuild';
 
 const main = async () => {
   const config = configFromEnv();
-  let nc: NatsConnection | undefined;
-  let store: EventStore;
+  const nc = await connectNats({ servers: config.natsUrl, name: `${config.instanceName}-rebuild` });
   // The same store the registry chooses (registry.module.ts).
-  if (config.eventstoreConnectionString) {
-    store = EventStoreDBEventStore.fromConnectionString(config.eventstoreConnectionString);
-  } else {
-    nc = await connectNats({ servers: config.natsUrl, name: `${config.instanceName}-rebuild` });
-    store = await JetStreamEventStore.create(nc, { context: 'registry' });
-  }
+  const store = await eventStoreOf(nc, { context: 'registry', eventstoreConnectionString: config.eventstoreConnectionString });
   const redis = new Redis(config.redisUrl);
   try {
     const result = await rebuildReadModel(store, redis, config.readModelPrefix);
@@ -30,7 +23,7 @@ const main = async () => {
     );
   } finally {
     await store.close();
-    await nc?.drain();
+    await nc.drain();
     redis.disconnect();
   }
 };

@@ -2,7 +2,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { CredentialVault, generateMasterKey, parseMasterKey } from '@clp/credential-vault';
-import { EVENT_STORE, EventStoreDBEventStore, JetStreamEventStore } from '@clp/event-store';
+import { EVENT_STORE, eventStoreOf } from '@clp/event-store';
 import { connectNats } from '@clp/messaging';
 import type { RegistryConfig } from './config';
 import { ConnectionCommands } from './connections/connection-commands';
@@ -57,11 +57,7 @@ export class RegistryModule {
         {
           provide: EVENT_STORE,
           inject: [NATS_CONNECTION],
-          // The adapter is chosen here, once: EventStoreDB in production, JetStream embedded.
-          useFactory: (nc: NatsConnection) =>
-            config.eventstoreConnectionString
-              ? EventStoreDBEventStore.fromConnectionString(config.eventstoreConnectionString)
-              : JetStreamEventStore.create(nc, { context: 'registry' }),
+          useFactory: (nc: NatsConnection) => eventStoreOf(nc, { context: 'registry', eventstoreConnectionString: config.eventstoreConnectionString }),
         },
         { provide: REDIS, useFactory: () => new Redis(config.redisUrl, { lazyConnect: false }) },
         { provide: READ_MODEL_PREFIX, useValue: config.readModelPrefix },

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
-import { EVENT_STORE, EventStoreDBEventStore, JetStreamEventStore } from '@clp/event-store';
+import { EVENT_STORE, eventStoreOf } from '@clp/event-store';
 import { connectNats, Requester } from '@clp/messaging';
 import type { EnvironmentConfig } from './config';
 import { ConnectionCheck, REGISTRY_REQUESTER } from './environments/connection-check';
@@ -28,11 +28,7 @@ export class EnvironmentModule {
         {
           provide: EVENT_STORE,
           inject: [NATS_CONNECTION],
-          // The adapter is chosen here, once: EventStoreDB in production, JetStream embedded.
-          useFactory: (nc: NatsConnection) =>
-            config.eventstoreConnectionString
-              ? EventStoreDBEventStore.fromConnectionString(config.eventstoreConnectionString)
-              : JetStreamEventStore.create(nc, { context: 'environment' }),
+          useFactory: (nc: NatsConnection) => eventStoreOf(nc, { context: 'environment', eventstoreConnectionString: config.eventstoreConnectionString }),
         },
         { provide: REDIS, useFactory: () => new Redis(config.redisUrl, { lazyConnect: false }) },
         { provide: READ_MODEL_PREFIX, useValue: config.readModelPrefix },

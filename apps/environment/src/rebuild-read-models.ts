@@ -4,7 +4,7 @@
  * old one (DESIGN 5). Safe while the service runs: its projections follow the switch.
  */
 import Redis from 'ioredis';
-import { EventStoreDBEventStore, JetStreamEventStore, type EventStore } from '@clp/event-store';
+import { eventStoreOf } from '@clp/event-store';
 import { connectNats } from '@clp/messaging';
 import { configFromEnv } from './config';
 import { rebuildReadModel } from './read-model/rebuild';
@@ -14,9 +14,7 @@ const main = async () => {
   // CONNECTION_EVENTS is on NATS whichever store is used.
   const nc = await connectNats({ servers: config.natsUrl, name: `${config.instanceName}-rebuild` });
   // The same store the service chooses (environment.module.ts).
-  const store: EventStore = config.eventstoreConnectionString
-    ? EventStoreDBEventStore.fromConnectionString(config.eventstoreConnectionString)
-    : await JetStreamEventStore.create(nc, { context: 'environment' });
+  const store = await eventStoreOf(nc, { context: 'environment', eventstoreConnectionString: config.eventstoreConnectionString });
   const redis = new Redis(config.redisUrl);
   try {
     const result = await rebuildReadModel(store, nc, redis, config.readModelPrefix);

@@ -46,3 +46,29 @@ const utf8 = new TextEncoder();
 export const connectionIdOf = (fingerprint: string, generation: number): string =>
   // Bytes in, as the parsed namespace: uuid would otherwise convert both on every call.
   uuidv5(utf8.encode(`${fingerprint}/${generation}`), CONNECTION_ID_NAMESPACE);
+
+/** What a connection of this kind is, apart from its id and credential: its kind's facts, its form and its identity. */
+export interface Resource {
+  organization_id: string;
+  kind: string;
+  type: string;
+  sub_type: string;
+  name: string;
+  fingerprint: string;
+  identity: Record<string, string>;
+  metadata: Record<string, unknown>;
+}
+
+export const resourceOf = (definition: KindDefinition, organization_id: string, name: string, metadata: Record<string, unknown>): Resource => {
+  const identity = identityOf(definition, metadata);
+  return {
+    organization_id,
+    kind: definition.kind,
+    type: definition.type,
+    sub_type: definition.sub_type,
+    name,
+    fingerprint: fingerprintOf(organization_id, definition.kind, identity),
+    identity,
+    metadata,
+  };
+};

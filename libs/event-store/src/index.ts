@@ -6,3 +6,4 @@ export * from './checkpoint-store';
 export * from './relay';
 export * from './batches';
 export * from './lease';
+export * from './event-store-of';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { NatsConnection } from 'nats';
 import { v5 as uuidv5 } from 'uuid';
 import { INTEGRATION_STREAMS, ReplyError } from '@clp/contracts';
-import { connectionFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
+import { connectionFormErrors, kindDefinition, resourceOf } from '@clp/connection-definitions';
 import { consumeDurable, ensureStream, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
 import { ConnectionCommands } from '../connections/connection-commands';
 import { NATS_CONNECTION } from '../registry-runtime';
@@ -74,27 +74,14 @@ export class DiscoveryIntake implements OnApplicationBootstrap, OnModuleDestroy 
   async intake(report: ResourceFoundReport, delivery: Pick<Delivery, 'correlation_id' | 'traceparent' | 'seq'>): Promise<void> {
     const { data } = report;
     const definition = kindDefinition(data.kind);
-    const identity = identityOf(definition, data.metadata);
-    const fingerprint = fingerprintOf(data.organization_id, definition.kind, identity);
+    const resource = resourceOf(definition, data.organization_id, data.name, data.metadata);
     const metadata = { now: new Date().toISOString(), actor: { type: 'system' as const, id: `discovery:${data.source}` } };
     const trace = { correlation_id: delivery.correlation_id, causation_id: report.metadata.event_id, traceparent: delivery.traceparent };
     await this.connections.executeForFingerprint(
-      fingerprint,
+      resource.fingerprint,
       (connection_id) => ({
         type: 'DiscoverConnection',
-        data: {
-          connection_id,
-          organization_id: data.organization_id,
-          kind: definition.kind,
-          type: definition.type,
-          sub_type: definition.sub_type,
-          name: data.name,
-          fingerprint,
-          identity,
-          metadata: data.metadata,
-          credential_id: data.credential_id ?? null,
-          source: data.source,
-        },
+        data: { connection_id, ...resource, credential_id: data.credential_id ?? null, source: data.source },
         metadata: { ...metadata, command_id: intakeCommandId(report.metadata.event_id, delivery.seq, connection_id) },
       }),
       trace,

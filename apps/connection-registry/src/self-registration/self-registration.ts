@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Status } from '@clp/contracts';
-import { fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
+import { kindDefinition, resourceOf } from '@clp/connection-definitions';
 import type { Connection } from '@clp/connection-lifecycle';
 import { ConnectionCommands } from '../connections/connection-commands';
 
@@ -31,25 +31,12 @@ export class SelfRegistration implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const definition = kindDefinition('meshery');
     const { organization_id, ...metadata } = this.identity;
-    const fingerprint = fingerprintOf(organization_id, definition.kind, identityOf(definition, metadata));
+    const resource = resourceOf(definition, organization_id, 'this server', metadata);
     const meta = () => ({ command_id: randomUUID(), now: new Date().toISOString(), actor: { type: 'system' as const, id: 'connection-registry' } });
-    const identity = identityOf(definition, metadata);
-    const { connection_id, state } = await this.connections.executeForFingerprint(fingerprint, (id) => ({
+    const { connection_id, state } = await this.connections.executeForFingerprint(resource.fingerprint, (id) => ({
       // Discovered as the system, then registered and connected: auto-connect kinds connect themselves.
       type: 'DiscoverConnection',
-      data: {
-        connection_id: id,
-        organization_id,
-        kind: definition.kind,
-        type: definition.type,
-        sub_type: definition.sub_type,
-        name: 'this server',
-        fingerprint,
-        identity,
-        metadata,
-        credential_id: null,
-        source: 'self-registration',
-      },
+      data: { connection_id: id, ...resource, credential_id: null, source: 'self-registration' },
       metadata: meta(),
     }));
     const current = state as Connection;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionView, DiscoverConnectionReply } from '@clp/contracts';
-import { connectionFormErrors, credentialFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
+import { connectionFormErrors, credentialFormErrors, kindDefinition, resourceOf } from '@clp/connection-definitions';
 import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
@@ -26,11 +26,10 @@ export class DiscoverConnectionHandler {
     const inline = request.credential_secret;
     const errors = [...connectionFormErrors(definition, request.metadata), ...(inline ? credentialFormErrors(definition, inline) : [])];
     if (errors.length) throw validationFailed(errors);
-    const identity = identityOf(definition, request.metadata);
-    const fingerprint = fingerprintOf(caller.organization_id, definition.kind, identity);
+    const resource = resourceOf(definition, caller.organization_id, request.name, request.metadata);
 
     // Checked first so that importing the same resource again stores no second credential.
-    const live = await this.connections.liveForFingerprint(fingerprint);
+    const live = await this.connections.liveForFingerprint(resource.fingerprint);
     if (live) return { connection: viewOf(live) as ConnectionView, created: false };
 
     const credential_id = inline
@@ -39,22 +38,10 @@ export class DiscoverConnectionHandler {
     let result;
     try {
       result = await this.connections.executeForFingerprint(
-        fingerprint,
+        resource.fingerprint,
         (connection_id) => ({
           type: 'DiscoverConnection',
-          data: {
-            connection_id,
-            organization_id: caller.organization_id,
-            kind: definition.kind,
-            type: definition.type,
-            sub_type: definition.sub_type,
-            name: request.name,
-            fingerprint,
-            identity,
-            metadata: request.metadata,
-            credential_id,
-            source: request.source,
-          },
+          data: { connection_id, ...resource, credential_id, source: request.source },
           metadata: commandMetadata(caller),
         }),
         trace,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReplyError, type ConnectionView } from '@clp/contracts';
-import { connectionFormErrors, credentialFormErrors, fingerprintOf, identityOf, kindDefinition } from '@clp/connection-definitions';
+import { connectionFormErrors, credentialFormErrors, kindDefinition, resourceOf } from '@clp/connection-definitions';
 import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
@@ -33,8 +33,7 @@ export class RegisterConnectionHandler {
     const secret = inline ?? (await this.credentials.secretOf(request.credential_id));
 
     const probe = request.skip_connectivity_test ? undefined : await this.connectivity.test(definition, metadata, secret);
-    const identity = identityOf(definition, metadata);
-    const fingerprint = fingerprintOf(caller.organization_id, definition.kind, identity);
+    const resource = resourceOf(definition, caller.organization_id, request.name, metadata);
     const meta = commandMetadata(caller);
     // An inline secret becomes a credential; if the registration is refused, it goes again.
     const credential_id = inline
@@ -43,19 +42,12 @@ export class RegisterConnectionHandler {
     let result;
     try {
       result = await this.connections.executeForFingerprint(
-        fingerprint,
+        resource.fingerprint,
         (connection_id) => ({
           type: 'RegisterConnection',
           data: {
             connection_id,
-            organization_id: caller.organization_id,
-            kind: definition.kind,
-            type: definition.type,
-            sub_type: definition.sub_type,
-            name: request.name,
-            fingerprint,
-            identity,
-            metadata,
+            ...resource,
             credential_id,
             auto_connect: definition.auto_connect,
             ...(probe ? { probe } : {}),
