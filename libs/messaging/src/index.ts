@@ -8,3 +8,4 @@ export * from './nest-replies';
 export * from './nats-service';
 export * from './raw-json';
 export * from './reply-inbox';
+export * from './validation-metadata';

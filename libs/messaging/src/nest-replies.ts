@@ -1,10 +1,11 @@
 import { Catch, Logger, ValidationPipe, type RpcExceptionFilter } from '@nestjs/common';
-import { Transport, type NatsOptions, type Serializer } from '@nestjs/microservices';
+import { ServerNats, type CustomStrategy, type Serializer } from '@nestjs/microservices';
 import type { ValidationError } from 'class-validator';
 import { of, type Observable } from 'rxjs';
 import { ReplyError, errorReply, isErrorReply, type ErrorReply, type FieldError } from '@clp/contracts';
 import { natsConnectionOptions, type NatsSettings } from './connection';
 import { RawJson } from './raw-json';
+import { memoizeValidationMetadata } from './validation-metadata';
 
 interface ResponsePacket {
   id?: string;
@@ -15,28 +16,43 @@ interface ResponsePacket {
 }
 
 const encoder = new TextEncoder();
+const CLOSE = Buffer.from('}}');
 
 /**
  * The NATS transport's reply packets with the handler's value as `{ result }` (an error reply,
- * from the exception filter, passes as it is), a `RawJson` result spliced in unparsed. Doing this
- * here rather than in an interceptor also spares every reply the interceptor chain's cost.
+ * from the exception filter, passes as it is), a `RawJson` result spliced in unparsed, bytes as
+ * bytes. Doing this here rather than in an interceptor also spares every reply the interceptor
+ * chain's cost. The response is written last, where `Requester.requestRaw` finds it.
  */
 export class ReplySerializer implements Serializer<ResponsePacket, { data: Uint8Array }> {
   serialize(packet: ResponsePacket): { data: Uint8Array } {
     const { response, ...rest } = packet;
-    if (!('response' in packet)) return { data: encoder.encode(JSON.stringify(rest)) };
+    const head = JSON.stringify(rest);
+    if (!('response' in packet)) return { data: encoder.encode(head) };
+    const open = `${head.slice(0, -1)}${head === '{}' ? '' : ','}"response":`;
+    if (response instanceof RawJson && typeof response.json !== 'string') {
+      return { data: Buffer.concat([Buffer.from(`${open}{"result":`), response.json, CLOSE]) };
+    }
     const reply =
       response instanceof RawJson ? `{"result":${response.json}}` : JSON.stringify(isErrorReply(response) ? response : { result: response });
-    const head = JSON.stringify(rest);
-    const json = `${head.slice(0, -1)}${head === '{}' ? '' : ','}"response":${reply}}`;
-    return { data: encoder.encode(json) };
+    return { data: encoder.encode(`${open}${reply}}`) };
+  }
+}
+
+/**
+ * Nest's NATS server, for subjects. Nest looks every message's pattern up by first trying to
+ * parse it as JSON (patterns may be objects); for a subject that parse fails, and the error it
+ * throws, with its stack trace, cost a tenth of a query's time.
+ */
+export class NatsSubjectServer extends ServerNats {
+  override getRouteFromPattern(pattern: string): string {
+    return pattern.startsWith('{') ? super.getRouteFromPattern(pattern) : pattern;
   }
 }
 
 /** Options for `NestFactory.createMicroservice`: the NATS transport in the service's queue group. */
-export const natsMicroserviceOptions = (settings: NatsSettings, queue: string): NatsOptions => ({
-  transport: Transport.NATS,
-  options: { ...natsConnectionOptions(settings), queue, serializer: new ReplySerializer() },
+export const natsMicroserviceOptions = (settings: NatsSettings, queue: string): CustomStrategy => ({
+  strategy: new NatsSubjectServer({ ...natsConnectionOptions(settings), queue, serializer: new ReplySerializer() }),
 });
 
 /**
@@ -72,8 +88,9 @@ export const validationFailed = (fields: FieldError[]): ReplyError =>
   );
 
 /** Validates every message against its DTO: unknown fields are refused, not dropped. */
-export const replyValidationPipe = (): ValidationPipe =>
-  new ValidationPipe({
+export const replyValidationPipe = (): ValidationPipe => {
+  memoizeValidationMetadata();
+  return new ValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -81,3 +98,4 @@ export const replyValidationPipe = (): ValidationPipe =>
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
   });
+};

@@ -19,6 +19,15 @@ describe('reply packets', () => {
     expect(decoded({ id: 'r3', response: new RawJson(JSON.stringify(page)), isDisposed: true })).toEqual({ id: 'r3', isDisposed: true, response: { result: page } });
   });
 
+  it('splices bytes in as bytes', () => {
+    const page = { connections: [{ name: 'Zürich ✓' }], total_count: 1 };
+    expect(decoded({ id: 'r5', response: new RawJson(Buffer.from(JSON.stringify(page))), isDisposed: true })).toEqual({
+      id: 'r5',
+      isDisposed: true,
+      response: { result: page },
+    });
+  });
+
   it('leaves a packet without a response alone', () => {
     expect(decoded({ id: 'r4', err: 'There is no matching message handler defined in the remote service.', status: 'error' })).toEqual({
       id: 'r4',

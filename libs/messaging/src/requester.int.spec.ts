@@ -35,6 +35,12 @@ class TestController {
     return { name: request.name, correlation_id: h?.get('Correlation-Id'), traceparent: h?.get('traceparent') };
   }
 
+  /** Bytes, as a read model answers a page (UTF-8 included). */
+  @MessagePattern('test.cmd.page')
+  page(@Payload() request: EchoRequest) {
+    return new RawJson(Buffer.from(JSON.stringify({ items: [request.name, 'Zürich ✓'], total_count: request.count ?? 0 })));
+  }
+
   @MessagePattern('test.cmd.missing')
   missing() {
     throw new ReplyError('not_found', 'no such thing', { id: 'x' });
@@ -101,8 +107,16 @@ describe('typed request/reply to a NestJS service over a real nats-server', () =
     const options = { correlation_id: 'c-raw' };
     const raw = (await requester.requestRaw('test.cmd.echo' as never, { name: 'raw', count: 2 } as never, options)) as { result: RawJson };
     expect(raw.result).toBeInstanceOf(RawJson);
-    expect(JSON.parse(raw.result.json)).toEqual(((await requester.send('test.cmd.echo', { name: 'raw', count: 2 }, options)) as { result: unknown }).result);
+    expect(JSON.parse(raw.result.json.toString())).toEqual(((await requester.send('test.cmd.echo', { name: 'raw', count: 2 }, options)) as { result: unknown }).result);
     expect(await requester.requestRaw('test.cmd.missing' as never, {} as never)).toEqual({ error: { code: 'not_found', message: 'no such thing', details: { id: 'x' } } });
+  });
+
+  it('hands bytes a handler answered over as those bytes, and reads them whole when asked to', async () => {
+    const raw = (await requester.requestRaw('test.cmd.page' as never, { name: 'p', count: 3 } as never)) as { result: RawJson };
+    expect(Buffer.isBuffer(raw.result.json)).toBe(true);
+    const expected = { items: ['p', 'Zürich ✓'], total_count: 3 };
+    expect(raw.result.json.toString()).toBe(JSON.stringify(expected));
+    expect(await requester.send('test.cmd.page', { name: 'p', count: 3 })).toEqual({ result: expected });
   });
 
   it('passes a typed error through', async () => {

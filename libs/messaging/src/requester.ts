@@ -19,8 +19,8 @@ interface ResponsePacket {
 }
 
 const codec = JSONCodec<unknown>();
-const decoder = new TextDecoder();
-const RESULT_MARKER = '"response":{"result":';
+const RESULT_MARKER = Buffer.from('"response":{"result":');
+const CLOSING_BRACE = '}'.charCodeAt(0);
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -48,16 +48,19 @@ export class Requester {
   }
 
   /**
-   * Like `request`, with the result left serialized: for a proxy that passes it on unread. The
+   * Like `request`, with the result left serialized, as the bytes it came in (no copy): for a
+   * proxy that passes it on unread. The
    * services' serializer writes the response last (`ReplySerializer`); a reply in any other form,
    * and every error reply, is read whole.
    */
   async requestRaw<S extends ApiSubject>(subject: S, payload: RequestOf<S>, options: RequestOptions = {}): Promise<{ result: RawJson<ReplyOf<S>> } | ErrorReply> {
     const answer = await this.exchange(subject, payload, options);
     if (!(answer instanceof Uint8Array)) return answer;
-    const text = decoder.decode(answer);
-    const at = text.indexOf(RESULT_MARKER);
-    if (at >= 0 && text.endsWith('}}')) return { result: new RawJson(text.slice(at + RESULT_MARKER.length, -2)) };
+    const bytes = Buffer.from(answer.buffer, answer.byteOffset, answer.byteLength);
+    const at = bytes.indexOf(RESULT_MARKER);
+    if (at >= 0 && bytes.at(-1) === CLOSING_BRACE && bytes.at(-2) === CLOSING_BRACE) {
+      return { result: new RawJson(bytes.subarray(at + RESULT_MARKER.length, -2)) };
+    }
     return this.read(subject, answer) as { result: RawJson<ReplyOf<S>> } | ErrorReply;
   }
 

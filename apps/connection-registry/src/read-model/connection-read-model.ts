@@ -27,6 +27,9 @@ return redis.call('HVALS', ARGV[1] .. v .. ':org:' .. ARGV[3] .. ':credentials')
 const GET = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return redis.call('GET', ARGV[1] .. v .. ':conn:' .. ARGV[3])`;
 
+const PAGE_OPEN = Buffer.from('{"connections":[');
+const COMMA = Buffer.from(',');
+
 /** The result of `apply` when the version is not in the role the writer assumed (see apply-events.lua). */
 export const REFUSED = -1;
 
@@ -68,7 +71,7 @@ export class ConnectionReadModel {
     ({ namespace: this.namespace, initialVersion: this.initialVersion } = parseReadModelPrefix(prefix));
     this.scripts = {
       apply: luaScript(redis, 'registryApplyEvents', APPLY),
-      list: luaScript(redis, 'registryListConnections', LIST),
+      list: luaScript(redis, 'registryListConnections', LIST, 'bytes'),
       position: luaScript(redis, 'registryPosition', POSITION),
       credentials: luaScript(redis, 'registryCredentials', CREDENTIALS),
       get: luaScript(redis, 'registryGetConnection', GET),
@@ -113,7 +116,8 @@ export class ConnectionReadModel {
 
   /**
    * A page, serialized: the documents are stored as the API shows them (apply-events.lua), so
-   * they are passed on as they are, not decoded and encoded again.
+   * they are read as bytes and passed on as they are, never decoded and encoded again. (Joining
+   * them in Lua instead costs Redis more than the bytes cost here.)
    */
   async list(organizationId: string, criteria: ListCriteria): Promise<RawJson<ConnectionPage>> {
     const kinds = kindsFor(criteria.kind, criteria.type);
@@ -130,17 +134,21 @@ export class ConnectionReadModel {
     };
     const [total, docs, summary] = (await this.scripts.list(this.namespace, this.initialVersion, organizationId, JSON.stringify(query))) as [
       number,
-      Array<string | null>,
-      string[],
+      Array<Buffer | null>,
+      Buffer[],
     ];
     const status_summary: Partial<Record<Status, number>> = {};
     for (let i = 0; i < summary.length; i += 2) {
       const count = Number(summary[i + 1]);
-      if (count > 0) status_summary[summary[i] as Status] = count;
+      if (count > 0) status_summary[summary[i].toString() as Status] = count;
     }
-    const connections = docs.filter((d): d is string => d !== null).join(',');
-    return new RawJson(
-      `{"connections":[${connections}],"page":${criteria.page},"page_size":${criteria.pagesize},"total_count":${total},"status_summary":${JSON.stringify(status_summary)}}`,
-    );
+    const parts: Buffer[] = [PAGE_OPEN];
+    for (const doc of docs) {
+      if (!doc) continue;
+      if (parts.length > 1) parts.push(COMMA);
+      parts.push(doc);
+    }
+    parts.push(Buffer.from(`],"page":${criteria.page},"page_size":${criteria.pagesize},"total_count":${total},"status_summary":${JSON.stringify(status_summary)}}`));
+    return new RawJson(Buffer.concat(parts));
   }
 }

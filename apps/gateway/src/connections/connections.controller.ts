@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOp
 import { SUBJECTS, type ConnectionView, type InitRegistrationReply } from '@clp/contracts';
 import { Context, type RequestContext } from '../auth/request-context';
 import { ApiErrors } from '../errors/api-errors.decorator';
+import { answerRaw } from '../raw-reply';
 import { RegistryClient } from '../registry/registry-client';
 import { IdParams } from '../validation/id-params';
 import { RegisterConnectionDto, RegistrationStepDto, TestConnectionDto, UpdateConnectionDto } from './connection.dto';
@@ -27,10 +28,7 @@ export class ConnectionsController {
   @ApiOperation({ summary: "the organization's connections, filtered, sorted and paged" })
   @ApiOkResponse({ type: ConnectionPageDoc })
   async list(@Context() context: RequestContext, @Query() query: ListConnectionsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    // The hottest route: the registry's page is answered as it came, not parsed and serialized again.
-    const page = await this.registry.callRaw(R.listConnections, context, query);
-    reply.type('application/json; charset=utf-8');
-    return page.json;
+    return answerRaw(reply, await this.registry.callRaw(R.listConnections, context, query));
   }
 
   @Post()

@@ -2,21 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res }
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SUBJECTS } from '@clp/contracts';
-import type { RawJson } from '@clp/messaging';
 import { Context, type RequestContext } from '../auth/request-context';
 import { ApiErrors } from '../errors/api-errors.decorator';
+import { answerRaw } from '../raw-reply';
 import { IdParams } from '../validation/id-params';
 import { EnvironmentClient } from './environment-client';
 import { CreateEnvironmentDto, EnvironmentConnectionParams, EnvironmentConnectionsQueryDto, ListQueryDto, UpdateEnvironmentDto } from './environment.dto';
 import { EnvironmentConnectionPageDoc, EnvironmentDeletedDoc, EnvironmentPageDoc, EnvironmentViewDoc } from './environment.views';
 
 const E = SUBJECTS.environment;
-
-/** Pages come from the environment service's read model as JSON text and are answered as they are. */
-export const answerRaw = (reply: FastifyReply, page: RawJson): string => {
-  reply.type('application/json; charset=utf-8');
-  return page.json;
-};
 
 /** Environments (DESIGN 7): groups of connections of one organization. */
 @ApiTags('environments')

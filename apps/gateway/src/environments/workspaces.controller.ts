@@ -6,7 +6,7 @@ import { Context, type RequestContext } from '../auth/request-context';
 import { ApiErrors } from '../errors/api-errors.decorator';
 import { IdParams } from '../validation/id-params';
 import { EnvironmentClient } from './environment-client';
-import { answerRaw } from './environments.controller';
+import { answerRaw } from '../raw-reply';
 import { CreateWorkspaceDto, ListQueryDto, UpdateWorkspaceDto, WorkspaceEnvironmentParams } from './environment.dto';
 import { ConnectionListDoc, EnvironmentPageDoc, WorkspaceDeletedDoc, WorkspacePageDoc, WorkspaceViewDoc } from './environment.views';
 
