@@ -12,7 +12,7 @@ class Derived extends Base {
   count!: number;
 }
 
-const rulesOf = (target: Function) => getMetadataStorage().getTargetValidationMetadatas(target, '', false, false);
+const rulesOf = (target: new () => object) => getMetadataStorage().getTargetValidationMetadatas(target, '', false, false);
 const failed = async (target: object) => (await validate(target)).map((error) => error.property).sort();
 const derived = (fields: object) => Object.assign(new Derived(), fields);
 

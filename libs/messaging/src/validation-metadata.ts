@@ -21,7 +21,7 @@ export const memoizeValidationMetadata = (): void => {
   if (storage[MEMOIZED]) return;
   storage[MEMOIZED] = true;
 
-  let resolved = new WeakMap<Function, Map<string, ValidationMetadata[]>>();
+  let resolved = new WeakMap<object, Map<string, ValidationMetadata[]>>();
   let grouped = new WeakMap<ValidationMetadata[], Grouped>();
 
   const add = storage.addValidationMetadata.bind(storage);
