@@ -13,7 +13,10 @@
  *    published every event.
  * 2. list: a closed loop of 32 connections for 10 s (autocannon) on
  *    `GET /api/integrations/connections?status=["connected"]&kind=["kubernetes"]&pagesize=25`.
- * 3. status: 1,000 `PUT /api/integrations/connections/{id}` `{"status":"maintenance"}` on
+ * 3. floor: the same load through `floor-services.ts`, the same hops and read-model code without
+ *    NestJS, validation and authentication: what this machine allows, printed beside the product's
+ *    figures to read them by.
+ * 4. status: 1,000 `PUT /api/integrations/connections/{id}` `{"status":"maintenance"}` on
  *    registered connections, one after another, each timed from sending the request until its
  *    `StatusChanged` arrives on `connection.events.>` (a plain NATS subscriber of the
  *    `CONNECTION_EVENTS` subjects).
@@ -42,7 +45,8 @@ const LIST_CONNECTIONS = 32;
 const LIST_SECONDS = Number(process.env.BENCH_LIST_SECONDS ?? 10);
 const STATUS_CHANGES = 1000;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 600_000);
-const LIST_PATH = `/api/integrations/connections?status=${encodeURIComponent('["connected"]')}&kind=${encodeURIComponent('["kubernetes"]')}&pagesize=25`;
+const LIST_ROUTE = '/api/integrations/connections';
+const LIST_QUERY = `?status=${encodeURIComponent('["connected"]')}&kind=${encodeURIComponent('["kubernetes"]')}&pagesize=25`;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -148,17 +152,38 @@ const seed = async (nc: NatsConnection, redis: Redis): Promise<{ seconds: number
   return { seconds: (performance.now() - started) / 1000, registered, kubernetesConnected };
 };
 
-const listLoad = async (url: string, token: string) => {
+const listLoad = async (url: string, token?: string, path = LIST_ROUTE) => {
   const result = await autocannon({
-    url: `${url}${LIST_PATH}`,
+    url: `${url}${path}${LIST_QUERY}`,
     connections: LIST_CONNECTIONS,
     duration: LIST_SECONDS,
-    headers: { authorization: `Bearer ${token}` },
+    headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`list load: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total };
+};
+
+/**
+ * The same load on the same read model through `floor-services.ts`: the product's hops and
+ * read-model code without NestJS, validation or authentication, what this machine allows.
+ */
+const floorLoad = async (common: Record<string, string>, pids: Record<string, number | undefined>) => {
+  const port = await freePort();
+  const env = { ...common, READ_MODEL_PREFIX: PREFIX, ORG, PORT: String(port) };
+  const entry = 'test/bench/floor-services.ts';
+  const floor = [
+    await startService({ name: 'floor-responder', entry, env: { ...env, FLOOR_ROLE: 'responder' }, ready: /floor responder ready/ }),
+    await startService({ name: 'floor-http', entry, env: { ...env, FLOOR_ROLE: 'http' }, ready: /floor http ready/ }),
+  ];
+  try {
+    const { 'nats-server': nats, 'redis-server': redis } = pids;
+    const measured = { http: floor[1].pid, responder: floor[0].pid, 'nats-server': nats, 'redis-server': redis };
+    return await measuredCpu(measured, () => listLoad(`http://127.0.0.1:${port}`, undefined, '/floor/connections'));
+  } finally {
+    await Promise.all(floor.map((service) => service.stop()));
+  }
 };
 
 const statusChanges = async (nc: NatsConnection, url: string, token: string, ids: string[]): Promise<number[]> => {
@@ -247,7 +272,12 @@ const main = async () => {
     };
     const list = await measuredCpu(pids, () => listLoad(url, token));
     log(
-      `list: GET ${decodeURIComponent(LIST_PATH)}, ${LIST_CONNECTIONS} connections for ${LIST_SECONDS} s: ${list.result.total} requests, ${rate(list.result.rps)} req/s, p50 ${list.result.p50} ms, p99 ${list.result.p99} ms; CPU per request: ${perItem(list.cpuMs, list.result.total)} (node: autocannon)`,
+      `list: GET ${LIST_ROUTE + decodeURIComponent(LIST_QUERY)}, ${LIST_CONNECTIONS} connections for ${LIST_SECONDS} s: ${list.result.total} requests, ${rate(list.result.rps)} req/s, p50 ${list.result.p50} ms, p99 ${list.result.p99} ms; CPU per request: ${perItem(list.cpuMs, list.result.total)} (node: autocannon)`,
+    );
+
+    const floor = await floorLoad(common, pids);
+    log(
+      `floor: the same load through the same hops and read-model code without NestJS, validation and authentication (test/bench/floor-services.ts): ${rate(floor.result.rps)} req/s, p50 ${floor.result.p50} ms, p99 ${floor.result.p99} ms; CPU per request: ${perItem(floor.cpuMs, floor.result.total)}`,
     );
 
     const ids = seeded.registered.slice(0, STATUS_CHANGES);
