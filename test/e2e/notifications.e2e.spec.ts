@@ -74,6 +74,23 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
     expect((await list('org-elsewhere')).total_count).toBe(0);
   });
 
+  it("takes the live stream's token as access_token, as a browser's EventSource must send it, and no other route's", async () => {
+    const org = 'org-browser';
+    const token = system.token(caller(org, 'viewer'));
+    const stream = `${system.url}${EVENTS}/subscribe`;
+    const browser = await openSse(stream, token, undefined, { tokenIn: 'query' });
+    clients.push(browser);
+    expect(browser.status).toBe(200);
+    const id = await kubernetes(org, 'browser-cluster');
+    await transition(org, id, 'connected');
+    await waitFor(() => notifications(browser).some((n) => n.acted_upon === id && n.action === 'status_changed'), { message: 'the live notification' });
+    expect(notifications(browser).every((n) => n.organization_id === org)).toBe(true);
+
+    const forged = await openSse(stream, `${token}x`, undefined, { tokenIn: 'query' });
+    expect({ status: forged.status, body: JSON.parse(forged.body ?? '{}') }).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    expect((await fetch(`${system.url}${EVENTS}?access_token=${encodeURIComponent(token)}`)).status).toBe(401);
+  });
+
   it('marks and deletes one or in bulk, only the caller organization\'s, and refuses what is not allowed', async () => {
     const a = await kubernetes('org-marks', 'marks-a');
     await transition('org-marks', a, 'connected');

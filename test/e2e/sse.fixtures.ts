@@ -18,12 +18,22 @@ export interface SseClient {
   close(): void;
 }
 
-/** Opens the stream; resolves once the answer's head arrived (any status: a refusal is read as JSON text). */
-export const openSse = (url: string, token: string, lastEventId?: string): Promise<SseClient & { body?: string }> =>
+/**
+ * Opens the stream; resolves once the answer's head arrived (any status: a refusal is read as
+ * JSON text). `tokenIn: 'query'` sends the token as `access_token`, as a browser's EventSource must.
+ */
+export const openSse = (
+  url: string,
+  token: string,
+  lastEventId?: string,
+  { tokenIn = 'header' }: { tokenIn?: 'header' | 'query' } = {},
+): Promise<SseClient & { body?: string }> =>
   new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (tokenIn === 'header') headers.authorization = `Bearer ${token}`;
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
-    const req: ClientRequest = request(url, { headers });
+    const target = tokenIn === 'query' ? `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}` : url;
+    const req: ClientRequest = request(target, { headers });
     req.on('error', reject);
     req.on('response', (res: IncomingMessage) => {
       const events: SseEvent[] = [];

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ReplyError, SUBJECTS } from '@clp/contracts';
 import { validationFailed } from '@clp/messaging';
-import { Context, type RequestContext } from '../auth/request-context';
+import { Context, TokenInQuery, type RequestContext } from '../auth/request-context';
 import { ApiErrors } from '../errors/api-errors.decorator';
 import { IdParams } from '../validation/id-params';
 import { LiveFeeds } from './live-feeds';
@@ -47,7 +47,9 @@ export class NotificationsController {
   @ApiOperation({ summary: 'live notifications as server-sent events (id: the notification\'s place in the feed); Last-Event-ID resumes after it' })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'the id of the last event received: every notification after it comes first, in order' })
+  @ApiQuery({ name: 'access_token', required: false, description: 'the bearer token, for a client that cannot send headers (a browser EventSource); the Authorization header wins' })
   @ApiOkResponse({ description: 'text/event-stream: `id: <seq>` and `data: <notification JSON>` per notification, a `: keep-alive` comment every 15 s' })
+  @TokenInQuery()
   async subscribe(@Context() context: RequestContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const start = await this.live.open(context, lastEventIdOf(request));
     reply.hijack();
