@@ -147,6 +147,24 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     const badFilter = await system.http('GET', `${ENVIRONMENTS}/${staging.environment_id}/connections${query({ filter: 'assigned' })}`, { as: viewer });
     expect(badFilter).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
     expect((await system.http('POST', `${ENVIRONMENTS}/${staging.environment_id}/connections/not-a-uuid`, { as: operator })).status).toBe(400);
+    // An update names only what changes; a null, a value out of bounds or an unknown field is a 400 naming it.
+    const fieldsOf = (reply: { body: { error?: { details?: { fields?: Array<{ field: string }> } } } }) => reply.body.error?.details?.fields?.map((f) => f.field);
+    for (const [body, field] of [
+      [{ name: null }, 'name'],
+      [{ name: 'n'.repeat(101) }, 'name'],
+      [{ tags: ['ok', ''] }, 'tags'],
+      [{ status: 'gone' }, 'status'],
+      [{ colour: 'blue' }, 'colour'],
+    ] as const) {
+      const refused = await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body });
+      expect({ status: refused.status, fields: fieldsOf(refused) }).toEqual({ status: 400, fields: [field] });
+    }
+    const described = await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { description: 'the staging cluster' } });
+    expect(described.body).toMatchObject({ name: staging.name, description: 'the staging cluster' });
+    const workspace = await created(WORKSPACES, { name: 'update-checks' });
+    const refusedWorkspace = await system.http('PUT', `${WORKSPACES}/${workspace.workspace_id}`, { as: operator, body: { description: null } });
+    expect({ status: refusedWorkspace.status, fields: fieldsOf(refusedWorkspace) }).toEqual({ status: 400, fields: ['description'] });
+    expect((await system.http('PUT', `${WORKSPACES}/${workspace.workspace_id}`, { as: operator, body: { description: 'd' } })).body).toMatchObject({ name: 'update-checks', description: 'd' });
     const archived = await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { status: 'archived' } });
     expect(archived.body).toMatchObject({ status: 'archived' });
     expect((await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { status: 'active' } })).body).toMatchObject({ status: 'active' });

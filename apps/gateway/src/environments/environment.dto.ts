@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { plainToInstance, Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ENVIRONMENT_STATUSES, LIST_ORDER, type EnvironmentStatus } from '@clp/contracts';
@@ -31,33 +31,11 @@ export class CreateEnvironmentDto {
   metadata?: Record<string, unknown>;
 }
 
-/** PUT /environments/{id}: the fields to change; `status` archives (`archived`) or restores (`active`). */
-export class UpdateEnvironmentDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @WhenPresent()
-  @IsString()
-  @Length(1, 100)
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @WhenPresent()
-  @IsString()
-  @MaxLength(1000)
-  description?: string;
-
-  @ApiPropertyOptional({ type: [String], maxItems: 32 })
-  @WhenPresent()
-  @IsArray()
-  @ArrayMaxSize(32)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  tags?: string[];
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'replaces the metadata' })
-  @WhenPresent()
-  @IsBoundedObject({ maxKeys: 64, maxBytes: 65_536 })
-  metadata?: Record<string, unknown>;
-
+/**
+ * PUT /environments/{id}: the fields to change (a `null` is refused, not read as absent; metadata
+ * is replaced); `status` archives (`archived`) or restores (`active`).
+ */
+export class UpdateEnvironmentDto extends PartialType(CreateEnvironmentDto, { skipNullProperties: false }) {
   @ApiPropertyOptional({ enum: ENVIRONMENT_STATUSES })
   @WhenPresent()
   @IsIn(ENVIRONMENT_STATUSES)
@@ -77,19 +55,7 @@ export class CreateWorkspaceDto {
   description?: string;
 }
 
-export class UpdateWorkspaceDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
-  @WhenPresent()
-  @IsString()
-  @Length(1, 100)
-  name?: string;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @WhenPresent()
-  @IsString()
-  @MaxLength(1000)
-  description?: string;
-}
+export class UpdateWorkspaceDto extends PartialType(CreateWorkspaceDto, { skipNullProperties: false }) {}
 
 /** `page`, `pagesize`, `search` (name or description) and `order` of the environment and workspace lists. */
 export class ListQueryDto extends PageQueryDto {
