@@ -108,6 +108,13 @@ describe('connection registry over its NATS API (real NATS, Redis and Prometheus
       'caller.user_id',
     ]);
     expect((await bad(R.updateConnection, { caller: operator, connection_id: '5b0f3c4e-8d2a-4f51-9a7e-0c1d2e3f4a5b', colour: 'red' })).details.fields.map((f) => f.field)).toEqual(['colour']);
+    // A field is given a value or left out: null is refused by name, except where it means "none".
+    const nulls = await bad(R.updateConnection, { caller: operator, connection_id: '5b0f3c4e-8d2a-4f51-9a7e-0c1d2e3f4a5b', name: null, metadata: null });
+    expect(nulls.details.fields.map((f) => f.field).sort()).toEqual(['metadata', 'name']);
+    expect((await bad(R.listConnections, { caller: operator, search: null, status: null })).details.fields.map((f) => f.field).sort()).toEqual(['search', 'status']);
+    expect((await bad(R.listConnections, { caller: operator, pagesize: null })).details.fields.map((f) => f.field)).toEqual(['pagesize']);
+    const noCredential = await api.send(R.updateConnection, { caller: operator, connection_id: '5b0f3c4e-8d2a-4f51-9a7e-0c1d2e3f4a5b', credential_id: null });
+    expect(noCredential).toMatchObject({ error: { code: 'not_found' } });
   });
 
   it('updates name and merges metadata', async () => {

@@ -35,6 +35,9 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     const staging = await create('staging');
     expect(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: staging.environment_id, name: 'production' })).toMatchObject({ error: { code: 'conflict' } });
     expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: production.environment_id, name: 'prod' }))).toMatchObject({ name: 'prod' });
+    // A field is given a value or left out: null is refused by name, never read as "unchanged" or stored.
+    const nulls = await h.api.request(E.updateEnvironment, { caller: operator, environment_id: production.environment_id, name: null, tags: null } as never);
+    expect(nulls).toMatchObject({ error: { code: 'validation_failed', details: { fields: [{ field: 'name' }, { field: 'tags' }] } } });
     expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: staging.environment_id, name: 'production' }))).toMatchObject({ name: 'production' });
     // A deletion frees it too.
     expect(result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: staging.environment_id }))).toEqual({ environment_id: staging.environment_id });

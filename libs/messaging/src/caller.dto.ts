@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { ReplyError, ROLES, type Caller } from '@clp/contracts';
+import { WhenPresent } from './optional-fields';
 
 export class CallerDto implements Caller {
   @IsString()
@@ -32,13 +33,13 @@ export const requireRole = (caller: Caller, role: Caller['role']): void => {
 
 /** `page` (from 0) and `pagesize` (1 to 100, DESIGN 10) of every list query. */
 export class PageRequest extends CallerRequest {
-  @IsOptional()
+  @WhenPresent()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   page?: number;
 
-  @IsOptional()
+  @WhenPresent()
   @IsInt()
   @Min(1)
   @Max(100)

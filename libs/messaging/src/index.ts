@@ -9,3 +9,4 @@ export * from './nats-service';
 export * from './raw-json';
 export * from './reply-inbox';
 export * from './validation-metadata';
+export * from './optional-fields';

@@ -1,7 +1,7 @@
-import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
 import type { CreateCredentialRequest, CredentialRef, PageQuery, UpdateCredentialRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest, PageRequest } from '@clp/messaging';
+import { CallerRequest, PageRequest, WhenPresent } from '@clp/messaging';
 
 // A secret's fields are checked against the kind's credential form by the handler; the values
 // are never echoed in a validation error.
@@ -21,12 +21,12 @@ export class UpdateCredentialDto extends CallerRequest implements UpdateCredenti
   @IsUUID()
   credential_id!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   secret?: Record<string, string>;
 }

@@ -1,9 +1,9 @@
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsUUID } from 'class-validator';
 import type { ScanClustersRequest } from '@clp/contracts';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent } from '@clp/messaging';
 
 export class ScanClustersDto extends CallerRequest implements ScanClustersRequest {
-  @IsOptional()
+  @WhenPresent()
   @IsUUID()
   connection_id?: string;
 }

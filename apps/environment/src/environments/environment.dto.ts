@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { ENVIRONMENT_STATUSES, type AssignmentRequest, type CreateEnvironmentRequest, type EnvironmentConnectionsQuery, type EnvironmentRef, type EnvironmentStatus, type UpdateEnvironmentRequest } from '@clp/contracts';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent } from '@clp/messaging';
 import { ListRequest } from '../shell/command-context';
 
 export class CreateEnvironmentDto extends CallerRequest implements CreateEnvironmentRequest {
@@ -9,19 +9,19 @@ export class CreateEnvironmentDto extends CallerRequest implements CreateEnviron
   @Length(1, 100)
   name!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
   tags?: string[];
 
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   metadata?: Record<string, unknown>;
 }
@@ -30,17 +30,17 @@ export class UpdateEnvironmentDto extends CallerRequest implements UpdateEnviron
   @IsUUID()
   environment_id!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
@@ -48,12 +48,12 @@ export class UpdateEnvironmentDto extends CallerRequest implements UpdateEnviron
   tags?: string[];
 
   /** Replaces the metadata. */
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   metadata?: Record<string, unknown>;
 
   /** `archived` archives, `active` restores. */
-  @IsOptional()
+  @WhenPresent()
   @IsIn(ENVIRONMENT_STATUSES)
   status?: EnvironmentStatus;
 }
@@ -69,7 +69,7 @@ export class AssignmentDto extends EnvironmentRefDto implements AssignmentReques
 }
 
 class AssignedFilter {
-  @IsOptional()
+  @WhenPresent()
   @IsBoolean()
   assigned?: boolean;
 }
@@ -78,7 +78,7 @@ export class EnvironmentConnectionsDto extends ListRequest implements Environmen
   @IsUUID()
   environment_id!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @ValidateNested()
   @Type(() => AssignedFilter)
   filter?: AssignedFilter;

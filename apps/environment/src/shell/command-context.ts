@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsContext } from '@nestjs/microservices';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
 import { LIST_ORDER, type Actor, type Caller } from '@clp/contracts';
 import type { CommandMetadata } from '@clp/environments';
-import { incomingContext, PageRequest } from '@clp/messaging';
+import { incomingContext, PageRequest, WhenPresent } from '@clp/messaging';
 
 export interface TraceIds {
   correlation_id?: string;
@@ -31,12 +31,12 @@ export const traceOf = (context: NatsContext | undefined): TraceIds => {
 
 /** `page`, `pagesize`, `search` and `order` of every list query (DESIGN 10). */
 export class ListRequest extends PageRequest {
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(256)
   search?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @Matches(LIST_ORDER, { message: 'order must be updated_at, created_at or name, then asc or desc' })
   order?: string;
 }

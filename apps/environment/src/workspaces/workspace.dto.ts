@@ -1,6 +1,6 @@
-import { IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { CreateWorkspaceRequest, LinkRequest, UpdateWorkspaceRequest, WorkspaceRef } from '@clp/contracts';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent } from '@clp/messaging';
 import { ListRequest } from '../shell/command-context';
 
 export class CreateWorkspaceDto extends CallerRequest implements CreateWorkspaceRequest {
@@ -8,7 +8,7 @@ export class CreateWorkspaceDto extends CallerRequest implements CreateWorkspace
   @Length(1, 100)
   name!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(1000)
   description?: string;
@@ -18,12 +18,12 @@ export class UpdateWorkspaceDto extends CallerRequest implements UpdateWorkspace
   @IsUUID()
   workspace_id!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(1000)
   description?: string;

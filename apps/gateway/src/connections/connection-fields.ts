@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, IsUUID, Length } from 'class-validator';
-import { IsBoundedObject, IsSecretFields, WhenPresent } from '../validation/decorators';
+import { WhenPresent } from '@clp/messaging';
+import { IsBoundedObject, IsSecretFields } from '../validation/decorators';
 
 /** The fields a connection form shares between registering, completing a registration and testing. */
 export const Field = {

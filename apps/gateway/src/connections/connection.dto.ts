@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
 import { STATUSES, type Status } from '@clp/contracts';
-import { IsBoundedObject, WhenPresent, WhenPresentOrNull } from '../validation/decorators';
+import { WhenPresent, WhenPresentOrNull } from '@clp/messaging';
+import { IsBoundedObject } from '../validation/decorators';
 import { Field } from './connection-fields';
 
 /** POST /connections: a manual registration. */

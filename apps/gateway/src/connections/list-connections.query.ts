@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { CONNECTION_ORDER, STATUSES, type Status } from '@clp/contracts';
+import { WhenPresent } from '@clp/messaging';
 import { PageQueryDto } from '../validation/page.query';
-import { QueryList, WhenPresent } from '../validation/decorators';
+import { QueryList } from '../validation/decorators';
 
 const LIST = 'a JSON array (["a","b"]) or a single value';
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { IsSecretFields, WhenPresent } from '../validation/decorators';
+import { WhenPresent } from '@clp/messaging';
+import { IsSecretFields } from '../validation/decorators';
 
 const SECRET = {
   type: 'object',

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { plainToInstance, Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ENVIRONMENT_STATUSES, LIST_ORDER, type EnvironmentStatus } from '@clp/contracts';
-import { IsBoundedObject, WhenPresent } from '../validation/decorators';
+import { WhenPresent } from '@clp/messaging';
+import { IsBoundedObject } from '../validation/decorators';
 import { PageQueryDto } from '../validation/page.query';
 
 export class CreateEnvironmentDto {

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { SEVERITIES, type Severity } from '@clp/contracts';
-import { QueryList, WhenPresent } from '../validation/decorators';
+import { WhenPresent } from '@clp/messaging';
+import { QueryList } from '../validation/decorators';
 import { PageQueryDto } from '../validation/page.query';
 
 const LIST = 'a JSON array (["a","b"]) or a single value';

@@ -1,11 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ValidateBy, ValidateIf } from 'class-validator';
-
-/** Validated when present; unlike `@IsOptional()`, a `null` is validated (and refused) too. */
-export const WhenPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
-
-/** Like `WhenPresent`, for fields where `null` means "none" (e.g. no credential). */
-export const WhenPresentOrNull = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined && value !== null);
+import { ValidateBy } from 'class-validator';
 
 /** A query string integer; anything else stays a string for `@IsInt()` to refuse by name. */
 export const QueryInteger = () =>

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { QueryInteger, WhenPresent } from './decorators';
+import { WhenPresent } from '@clp/messaging';
+import { QueryInteger } from './decorators';
 
 /** `page` (from 0) and `pagesize` (1 to 100) of every list (DESIGN 10), as the registry takes them. */
 export class PageQueryDto {

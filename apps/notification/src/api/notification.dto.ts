@@ -1,41 +1,41 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { SEVERITIES, type Severity } from '@clp/contracts';
-import { CallerRequest, PageRequest } from '@clp/messaging';
+import { CallerRequest, PageRequest, WhenPresent } from '@clp/messaging';
 
 export const READ_STATUSES = ['read', 'unread'] as const;
 export const MAX_IDS = 500;
 
 export class ListNotificationsDto extends PageRequest {
-  @IsOptional()
+  @WhenPresent()
   @IsArray()
   @ArrayMaxSize(SEVERITIES.length)
   @IsIn(SEVERITIES, { each: true })
   severity?: Severity[];
 
-  @IsOptional()
+  @WhenPresent()
   @IsIn(READ_STATUSES)
   status?: 'read' | 'unread';
 
-  @IsOptional()
+  @WhenPresent()
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
   category?: string[];
 
-  @IsOptional()
+  @WhenPresent()
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
   action?: string[];
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(256)
   search?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @Length(1, 128)
   acted_upon?: string;
@@ -59,7 +59,7 @@ export class EventsSinceDto extends CallerRequest {
   @Min(0)
   after!: number;
 
-  @IsOptional()
+  @WhenPresent()
   @IsInt()
   @Min(0)
   @Max(1000)

@@ -1,7 +1,7 @@
-import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsObject, IsString, Length } from 'class-validator';
 import type { DiscoverConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent } from '@clp/messaging';
 
 export class DiscoverConnectionDto extends CallerRequest implements DiscoverConnectionRequest {
   @IsIn(KINDS)
@@ -15,7 +15,7 @@ export class DiscoverConnectionDto extends CallerRequest implements DiscoverConn
   metadata!: Record<string, unknown>;
 
   /** Stored as a new credential of this kind when the connection is new; checked against the kind's credential form. */
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   credential_secret?: Record<string, string>;
 

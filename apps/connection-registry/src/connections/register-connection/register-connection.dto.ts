@@ -1,7 +1,7 @@
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
 import type { RegisterConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent } from '@clp/messaging';
 
 export class RegisterConnectionDto extends CallerRequest implements RegisterConnectionRequest {
   @IsIn(KINDS)
@@ -11,20 +11,20 @@ export class RegisterConnectionDto extends CallerRequest implements RegisterConn
   @Length(1, 100)
   name!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   metadata?: Record<string, unknown>;
 
-  @IsOptional()
+  @WhenPresent()
   @IsUUID()
   credential_id?: string;
 
   /** Stored as a new credential of this kind; checked against the kind's credential form. */
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   credential_secret?: Record<string, string>;
 
-  @IsOptional()
+  @WhenPresent()
   @IsBoolean()
   skip_connectivity_test?: boolean;
 }

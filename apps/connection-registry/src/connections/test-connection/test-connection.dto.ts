@@ -1,27 +1,27 @@
-import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsObject, IsUUID } from 'class-validator';
 import type { TestConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent } from '@clp/messaging';
 
 /** Either a stored connection (`connection_id`) or a form to try (`kind`, `metadata`, a credential). */
 export class TestConnectionDto extends CallerRequest implements TestConnectionRequest {
-  @IsOptional()
+  @WhenPresent()
   @IsUUID()
   connection_id?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsIn(KINDS)
   kind?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   metadata?: Record<string, unknown>;
 
-  @IsOptional()
+  @WhenPresent()
   @IsUUID()
   credential_id?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   credential_secret?: Record<string, string>;
 }

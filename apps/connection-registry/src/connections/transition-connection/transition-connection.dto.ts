@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CAUSES, STATUSES, type Cause, type ProbeResult, type Status, type TransitionRequest } from '@clp/contracts';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent } from '@clp/messaging';
 
 /** A connectivity test's result as the system caller (the health monitor) measured it. */
 export class ProbeResultDto implements ProbeResult {
@@ -19,12 +19,12 @@ export class ProbeResultDto implements ProbeResult {
   @MaxLength(256)
   check!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(1000)
   error?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   details?: Record<string, unknown>;
 }
@@ -39,17 +39,17 @@ export class TransitionConnectionDto extends CallerRequest implements Transition
   @IsIn(CAUSES)
   cause!: Cause;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @MaxLength(1000)
   reason?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsBoolean()
   skip_connectivity_test?: boolean;
 
   /** Kept on the `StatusChanged` of a system transition; a person's request runs its own test instead. */
-  @IsOptional()
+  @WhenPresent()
   @ValidateNested()
   @Type(() => ProbeResultDto)
   probe?: ProbeResultDto;

@@ -1,22 +1,22 @@
-import { IsObject, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsObject, IsString, IsUUID, Length } from 'class-validator';
 import type { UpdateConnectionRequest } from '@clp/contracts';
-import { CallerRequest } from '@clp/messaging';
+import { CallerRequest, WhenPresent, WhenPresentOrNull } from '@clp/messaging';
 
 export class UpdateConnectionDto extends CallerRequest implements UpdateConnectionRequest {
   @IsUUID()
   connection_id!: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @IsOptional()
+  @WhenPresent()
   @IsObject()
   metadata?: Record<string, unknown>;
 
   /** Another credential of the organization, or null to use none. */
-  @IsOptional()
+  @WhenPresentOrNull()
   @IsUUID()
   credential_id?: string | null;
 }
