@@ -1,10 +1,12 @@
+import { IntersectionType, PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { ENVIRONMENT_STATUSES, type AssignmentRequest, type CreateEnvironmentRequest, type EnvironmentConnectionsQuery, type EnvironmentRef, type EnvironmentStatus, type UpdateEnvironmentRequest } from '@clp/contracts';
 import { CallerRequest, WhenPresent } from '@clp/messaging';
 import { ListRequest } from '../shell/command-context';
 
-export class CreateEnvironmentDto extends CallerRequest implements CreateEnvironmentRequest {
+/** An environment's own fields: required on create, each optional on update. */
+class EnvironmentFields {
   @IsString()
   @Length(1, 100)
   name!: string;
@@ -21,46 +23,27 @@ export class CreateEnvironmentDto extends CallerRequest implements CreateEnviron
   @Length(1, 64, { each: true })
   tags?: string[];
 
+  /** On update, replaces the metadata. */
   @WhenPresent()
   @IsObject()
   metadata?: Record<string, unknown>;
 }
 
-export class UpdateEnvironmentDto extends CallerRequest implements UpdateEnvironmentRequest {
-  @IsUUID()
-  environment_id!: string;
-
-  @WhenPresent()
-  @IsString()
-  @Length(1, 100)
-  name?: string;
-
-  @WhenPresent()
-  @IsString()
-  @MaxLength(1000)
-  description?: string;
-
-  @WhenPresent()
-  @IsArray()
-  @ArrayMaxSize(32)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  tags?: string[];
-
-  /** Replaces the metadata. */
-  @WhenPresent()
-  @IsObject()
-  metadata?: Record<string, unknown>;
-
-  /** `archived` archives, `active` restores. */
-  @WhenPresent()
-  @IsIn(ENVIRONMENT_STATUSES)
-  status?: EnvironmentStatus;
-}
+export class CreateEnvironmentDto extends IntersectionType(CallerRequest, EnvironmentFields) implements CreateEnvironmentRequest {}
 
 export class EnvironmentRefDto extends CallerRequest implements EnvironmentRef {
   @IsUUID()
   environment_id!: string;
+}
+
+/** The fields to change (a null is refused like any bad value); `archived` archives, `active` restores. */
+export class UpdateEnvironmentDto
+  extends IntersectionType(EnvironmentRefDto, PartialType(EnvironmentFields, { skipNullProperties: false }))
+  implements UpdateEnvironmentRequest
+{
+  @WhenPresent()
+  @IsIn(ENVIRONMENT_STATUSES)
+  status?: EnvironmentStatus;
 }
 
 export class AssignmentDto extends EnvironmentRefDto implements AssignmentRequest {

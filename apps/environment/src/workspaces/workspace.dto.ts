@@ -1,9 +1,11 @@
+import { IntersectionType, PartialType } from '@nestjs/mapped-types';
 import { IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { CreateWorkspaceRequest, LinkRequest, UpdateWorkspaceRequest, WorkspaceRef } from '@clp/contracts';
 import { CallerRequest, WhenPresent } from '@clp/messaging';
 import { ListRequest } from '../shell/command-context';
 
-export class CreateWorkspaceDto extends CallerRequest implements CreateWorkspaceRequest {
+/** A workspace's own fields: required on create, each optional on update. */
+class WorkspaceFields {
   @IsString()
   @Length(1, 100)
   name!: string;
@@ -14,25 +16,17 @@ export class CreateWorkspaceDto extends CallerRequest implements CreateWorkspace
   description?: string;
 }
 
-export class UpdateWorkspaceDto extends CallerRequest implements UpdateWorkspaceRequest {
-  @IsUUID()
-  workspace_id!: string;
-
-  @WhenPresent()
-  @IsString()
-  @Length(1, 100)
-  name?: string;
-
-  @WhenPresent()
-  @IsString()
-  @MaxLength(1000)
-  description?: string;
-}
+export class CreateWorkspaceDto extends IntersectionType(CallerRequest, WorkspaceFields) implements CreateWorkspaceRequest {}
 
 export class WorkspaceRefDto extends CallerRequest implements WorkspaceRef {
   @IsUUID()
   workspace_id!: string;
 }
+
+/** The fields to change (a null is refused like any bad value). */
+export class UpdateWorkspaceDto
+  extends IntersectionType(WorkspaceRefDto, PartialType(WorkspaceFields, { skipNullProperties: false }))
+  implements UpdateWorkspaceRequest {}
 
 export class LinkDto extends WorkspaceRefDto implements LinkRequest {
   @IsUUID()
