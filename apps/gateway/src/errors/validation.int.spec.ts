@@ -62,6 +62,15 @@ const CASES: Case[] = [
   { name: 'a register step without its tracker id', method: 'POST', path: `${CONNECTIONS}/register`, options: { body: { status: 'register', kind: 'prometheus', name: 'p' } }, field: 'id' },
   { name: 'a test without a kind', method: 'POST', path: `${CONNECTIONS}/test`, options: { body: { metadata: {} } }, field: 'kind' },
   { name: 'a credential without a secret', method: 'POST', path: CREDENTIALS, options: { body: { name: 'c', kind: 'prometheus' } }, field: 'secret' },
+  {
+    name: 'one field in both spellings with different values',
+    method: 'POST',
+    path: CONNECTIONS,
+    options: { body: { kind: 'prometheus', name: 'p', credential_id: ID, credentialId: '9d4f2b1c-3e5a-4b6c-8d7e-0f1a2b3c4d5e' } },
+    field: 'credential_id',
+  },
+  { name: 'the page size in both spellings with different values', method: 'GET', path: `${CONNECTIONS}?pagesize=10&pageSize=20`, field: 'pagesize' },
+  { name: 'an unknown camelCase field, by its snake_case name', method: 'POST', path: CONNECTIONS, options: { body: { kind: 'prometheus', name: 'p', favouriteColour: 'red' } }, field: 'favourite_colour' },
   { name: 'a secret field too long', method: 'PUT', path: `${CREDENTIALS}/${ID}`, options: { body: { secret: { token: 's'.repeat(65_537) } } }, field: 'secret' },
 ];
 
