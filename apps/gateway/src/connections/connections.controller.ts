@@ -59,6 +59,7 @@ export class ConnectionsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'one connection of the organization' })
   @ApiOkResponse({ type: ConnectionViewDoc })
   get(@Context() context: RequestContext, @Param() { id }: IdParams) {
     return this.registry.call(R.getConnection, context, { connection_id: id });

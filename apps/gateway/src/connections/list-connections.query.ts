@@ -5,7 +5,7 @@ import { WhenPresent } from '@clp/messaging';
 import { PageQueryDto } from '../validation/page.query';
 import { QueryList } from '../validation/decorators';
 
-const LIST = 'a JSON array (["a","b"]) or a single value';
+const LIST = 'a JSON array (["a","b"]), a single value, or the parameter repeated';
 
 export class ListConnectionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ maxLength: 256, description: 'name, kind, type, sub-type or address contains it (case-insensitive)' })
@@ -25,7 +25,7 @@ export class ListConnectionsQueryDto extends PageQueryDto {
   @Matches(CONNECTION_ORDER, { message: 'order must be updated_at, created_at or name, then asc or desc' })
   order?: string;
 
-  @ApiPropertyOptional({ type: String, description: `statuses: ${LIST}, of ${STATUSES.join(', ')}`, example: '["connected"]' })
+  @ApiPropertyOptional({ type: [String], description: `statuses: ${LIST}, of ${STATUSES.join(', ')}`, example: ['connected'] })
   @WhenPresent()
   @QueryList()
   @IsArray({ message: `status must be ${LIST}` })
@@ -33,7 +33,7 @@ export class ListConnectionsQueryDto extends PageQueryDto {
   @IsIn(STATUSES, { each: true })
   status?: Status[];
 
-  @ApiPropertyOptional({ type: String, description: `kinds: ${LIST}`, example: 'prometheus' })
+  @ApiPropertyOptional({ type: [String], description: `kinds: ${LIST}`, example: ['prometheus'] })
   @WhenPresent()
   @QueryList()
   @IsArray({ message: `kind must be ${LIST}` })
@@ -42,7 +42,7 @@ export class ListConnectionsQueryDto extends PageQueryDto {
   @MaxLength(64, { each: true })
   kind?: string[];
 
-  @ApiPropertyOptional({ type: String, description: `types: ${LIST}`, example: '["observability"]' })
+  @ApiPropertyOptional({ type: [String], description: `types: ${LIST}`, example: ['observability'] })
   @WhenPresent()
   @QueryList()
   @IsArray({ message: `type must be ${LIST}` })

@@ -27,12 +27,14 @@ export class CredentialsController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'store a credential (admin); the secret is write-only' })
   @ApiCreatedResponse({ type: CredentialViewDoc })
   create(@Context() context: RequestContext, @Body() body: CreateCredentialDto) {
     return this.registry.call(R.createCredential, context, body);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'one credential: metadata and secret field names, never the secret' })
   @ApiOkResponse({ type: CredentialViewDoc })
   get(@Context() context: RequestContext, @Param() { id }: IdParams) {
     return this.registry.call(R.getCredential, context, { credential_id: id });

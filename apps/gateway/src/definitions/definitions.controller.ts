@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { SUBJECTS, type ConnectionDefinition } from '@clp/contracts';
 import { Context, type RequestContext } from '../auth/request-context';
 import { ApiErrors } from '../errors/api-errors.decorator';
@@ -36,6 +36,7 @@ export class DefinitionsController {
   constructor(private readonly registry: RegistryClient) {}
 
   @Get()
+  @ApiOperation({ summary: 'the kinds: type, sub-type, form schemas, identity, auto-connect and allowed transitions' })
   @ApiOkResponse({ type: DefinitionsDoc, description: 'the connection kinds: forms, identity, auto-connect, allowed transitions' })
   list(@Context() context: RequestContext) {
     return this.registry.call(SUBJECTS.registry.listDefinitions, context, {});

@@ -35,6 +35,7 @@ export class EnvironmentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'one environment, with its status and connection count' })
   @ApiOkResponse({ type: EnvironmentViewDoc })
   get(@Context() context: RequestContext, @Param() { id }: IdParams) {
     return this.environments.call(E.getEnvironment, context, { environment_id: id });

@@ -21,24 +21,28 @@ export class WorkspacesController {
   constructor(private readonly environments: EnvironmentClient) {}
 
   @Get()
+  @ApiOperation({ summary: "the organization's workspaces, searched, sorted and paged" })
   @ApiOkResponse({ type: WorkspacePageDoc })
   async list(@Context() context: RequestContext, @Query() query: ListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return answerRaw(reply, await this.environments.callRaw(E.listWorkspaces, context, query));
   }
 
   @Post()
+  @ApiOperation({ summary: 'create a workspace' })
   @ApiCreatedResponse({ type: WorkspaceViewDoc })
   create(@Context() context: RequestContext, @Body() body: CreateWorkspaceDto) {
     return this.environments.call(E.createWorkspace, context, body);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'one workspace, with its environment count' })
   @ApiOkResponse({ type: WorkspaceViewDoc })
   get(@Context() context: RequestContext, @Param() { id }: IdParams) {
     return this.environments.call(E.getWorkspace, context, { workspace_id: id });
   }
 
   @Put(':id')
+  @ApiOperation({ summary: 'change name, description or metadata' })
   @ApiOkResponse({ type: WorkspaceViewDoc })
   update(@Context() context: RequestContext, @Param() { id }: IdParams, @Body() body: UpdateWorkspaceDto) {
     return this.environments.call(E.updateWorkspace, context, { ...body, workspace_id: id });
@@ -52,6 +56,7 @@ export class WorkspacesController {
   }
 
   @Get(':id/environments')
+  @ApiOperation({ summary: 'the environments assigned to the workspace' })
   @ApiOkResponse({ type: EnvironmentPageDoc })
   async environmentsOf(@Context() context: RequestContext, @Param() { id }: IdParams, @Query() query: ListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return answerRaw(reply, await this.environments.callRaw(E.workspaceEnvironments, context, { ...query, workspace_id: id }));

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { waitFor } from '@clp/testing';
 import { startGatewayHarness, type GatewayHarness } from '../gateway.fixtures';
 import { CHECK_TIMEOUT_MS } from './readiness';
@@ -117,6 +121,7 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
         'DELETE /api/system/events/{id}',
         'GET /health/live',
         'GET /health/ready',
+        'GET /metrics',
       ].sort(),
     );
     expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
@@ -125,8 +130,33 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
     expect(list).toEqual(expect.arrayContaining(['page', 'pagesize', 'search', 'name', 'order', 'status', 'kind', 'type']));
     expect(body.components.schemas.RegisterConnectionDto.properties.credential_secret.writeOnly).toBe(true);
 
+    expect(body.paths['/health/live'].get.security).toEqual([]);
+    expect(body.paths['/metrics'].get.responses['200'].content['text/plain']).toBeDefined();
+    expect(body.servers).toEqual([expect.objectContaining({ url: expect.any(String) })]);
+    expect(body.info.license).toMatchObject({ name: 'Apache-2.0' });
+    // The server refuses unknown fields and takes Meshery's camelCase spellings: the document says both.
+    const register = body.components.schemas.RegisterConnectionDto;
+    expect(register.additionalProperties).toBe(false);
+    expect(register.properties.credentialSecret).toMatchObject({ type: 'object', writeOnly: true });
+    expect(list).toEqual(expect.arrayContaining(['pageSize']));
+
     const ui = await h.request('GET', '/api/docs');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');
   });
+
+  it('serves a document that redocly lints with no errors', async () => {
+    const { text } = await h.request('GET', '/api/docs-json');
+    const dir = mkdtempSync(join(tmpdir(), 'clp-openapi-'));
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, text);
+    const cli = require.resolve('@redocly/cli/bin/cli.js');
+    // Exit code 1 when it finds errors; the JSON report is printed either way.
+    const run = spawnSync(process.execPath, [cli, 'lint', file, '--format=json'], { encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+    rmSync(dir, { recursive: true, force: true });
+    const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as { totals: { errors: number }; problems: { severity: string; ruleId: string; location: { pointer: string }[] }[] };
+    const errors = report.problems.filter((p) => p.severity === 'error').map((p) => `${p.ruleId} ${p.location[0]?.pointer}`);
+    expect(errors).toEqual([]);
+    expect(report.totals.errors).toBe(0);
+  }, 60_000);
 });

@@ -5,12 +5,12 @@ import { WhenPresent } from '@clp/messaging';
 import { QueryList } from '../validation/decorators';
 import { PageQueryDto } from '../validation/page.query';
 
-const LIST = 'a JSON array (["a","b"]) or a single value';
+const LIST = 'a JSON array (["a","b"]), a single value, or the parameter repeated';
 const READ_STATUSES = ['read', 'unread'] as const;
 const MAX_IDS = 500;
 
 export class ListNotificationsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ type: String, description: `severities: ${LIST}, of ${SEVERITIES.join(', ')}`, example: '["error","critical"]' })
+  @ApiPropertyOptional({ type: [String], description: `severities: ${LIST}, of ${SEVERITIES.join(', ')}`, example: ['error', 'critical'] })
   @WhenPresent()
   @QueryList()
   @IsArray({ message: `severity must be ${LIST}` })
@@ -23,7 +23,7 @@ export class ListNotificationsQueryDto extends PageQueryDto {
   @IsIn(READ_STATUSES)
   status?: 'read' | 'unread';
 
-  @ApiPropertyOptional({ type: String, description: `categories: ${LIST} (connection, environment, workspace)`, example: 'connection' })
+  @ApiPropertyOptional({ type: [String], description: `categories: ${LIST} (connection, environment, workspace)`, example: ['connection'] })
   @WhenPresent()
   @QueryList()
   @IsArray({ message: `category must be ${LIST}` })
@@ -32,7 +32,7 @@ export class ListNotificationsQueryDto extends PageQueryDto {
   @Length(1, 64, { each: true })
   category?: string[];
 
-  @ApiPropertyOptional({ type: String, description: `actions: ${LIST} (e.g. status_changed, registered, discovered, deleted)`, example: 'status_changed' })
+  @ApiPropertyOptional({ type: [String], description: `actions: ${LIST} (e.g. status_changed, registered, discovered, deleted)`, example: ['status_changed'] })
   @WhenPresent()
   @QueryList()
   @IsArray({ message: `action must be ${LIST}` })

@@ -48,7 +48,10 @@ export class NotificationsController {
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'the id of the last event received: every notification after it comes first, in order' })
   @ApiQuery({ name: 'access_token', required: false, description: 'the bearer token, for a client that cannot send headers (a browser EventSource); the Authorization header wins' })
-  @ApiOkResponse({ description: 'text/event-stream: `id: <seq>` and `data: <notification JSON>` per notification, a `: keep-alive` comment every 15 s' })
+  @ApiOkResponse({
+    description: '`id: <seq>` and `data: <notification JSON>` per notification, a `: keep-alive` comment every 15 s',
+    content: { 'text/event-stream': { schema: { type: 'string', example: 'id: 7\ndata: {"id":"…","severity":"success",…}\n\n' } } },
+  })
   @TokenInQuery()
   async subscribe(@Context() context: RequestContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const start = await this.live.open(context, lastEventIdOf(request));

@@ -1,4 +1,4 @@
-import { canonicalSpelling, normalizeSpellings } from './spellings';
+import { canonicalSpelling, normalizeSpellings, otherSpellingsOf } from './spellings';
 
 describe('Meshery spellings', () => {
   it('renames camelCase to snake_case and keeps what is already canonical', () => {
@@ -41,5 +41,18 @@ describe('Meshery spellings', () => {
   it('never repeats a value in its error', () => {
     const [conflict] = normalizeSpellings({ credential_secret: { token: 'hidden-1' }, credentialSecret: { token: 'hidden-2' } });
     expect(JSON.stringify(conflict)).not.toMatch(/hidden/);
+  });
+});
+
+describe('the other spellings of a field, for the OpenAPI document', () => {
+  it('lists exactly the spellings that are renamed to it', () => {
+    for (const name of ['sub_type', 'credential_secret', 'pagesize', 'orgID', 'skip_connectivity_test', 'kind', 'acted_upon']) {
+      const others = otherSpellingsOf(name);
+      expect(others.every((other) => canonicalSpelling(other) === name && other !== name)).toBe(true);
+    }
+    expect(otherSpellingsOf('sub_type')).toEqual(['subType']);
+    expect(otherSpellingsOf('pagesize')).toEqual(['pageSize']);
+    expect(otherSpellingsOf('skip_connectivity_test').sort()).toEqual(['skipConnectivityTest', 'skipCredentialVerification', 'skip_credential_verification']);
+    expect(otherSpellingsOf('kind')).toEqual([]);
   });
 });

@@ -22,6 +22,14 @@ const CAMEL_CASE = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$/;
 export const canonicalSpelling = (key: string): string =>
   SPELLINGS[key] ?? (CAMEL_CASE.test(key) ? key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : key);
 
+/** Every other spelling that `canonicalSpelling` turns into `name`, for the OpenAPI document. */
+export const otherSpellingsOf = (name: string): string[] => {
+  const camel = name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  const others = Object.keys(SPELLINGS).filter((key) => SPELLINGS[key] === name);
+  if (camel !== name && canonicalSpelling(camel) === name) others.push(camel);
+  return [...new Set(others)];
+};
+
 /**
  * Renames the top-level keys of `fields` to their canonical spelling, in place. Values are not
  * looked into: metadata and secrets are the caller's own keys. Returns the fields sent in two
