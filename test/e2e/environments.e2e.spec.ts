@@ -15,7 +15,7 @@ const WORKSPACES = '/api/workspaces';
 const query = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
 
 interface Row {
-  connection_id: string;
+  id: string;
   name: string;
   status: string;
 }
@@ -53,49 +53,53 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
 
   it('walks through the seed: production and development share github-main, a workspace lists it once, development goes, the connections stay', async () => {
     const production = await created(ENVIRONMENTS, { name: 'production', description: 'the live clusters', tags: ['prod'] });
-    expect(production).toMatchObject({ name: 'production', status: 'active', connection_count: 0, organization_id: ORG });
+    expect(production).toMatchObject({ id: expect.any(String), name: 'production', status: 'active', connection_count: 0, organization_id: ORG });
+    expect(production).not.toHaveProperty('environment_id');
 
     const prom = await created(CONNECTIONS, { kind: 'prometheus', name: 'prometheus', metadata: { url: prometheus.url } });
     expect(prom.status).toBe('registered');
     const cluster = await kubernetes('cluster');
     const githubMain = await github('github-main');
     for (const connection of [cluster, prom, githubMain]) {
-      const assigned = await assign(production.environment_id, connection.connection_id);
+      const assigned = await assign(production.id, connection.connection_id);
       expect(assigned.status).toBe(200);
     }
     const development = await created(ENVIRONMENTS, { name: 'development' });
-    expect((await assign(development.environment_id, githubMain.connection_id)).body).toMatchObject({ name: 'development', connection_count: 1 });
+    expect((await assign(development.id, githubMain.connection_id)).body).toMatchObject({ name: 'development', connection_count: 1 });
 
-    const productionConnections = `${ENVIRONMENTS}/${production.environment_id}/connections`;
+    const productionConnections = `${ENVIRONMENTS}/${production.id}/connections`;
     await eventually(productionConnections, ['cluster', 'github-main', 'prometheus']);
     const listed = await rows(productionConnections);
-    expect(listed.find((row) => row.name === 'prometheus')).toMatchObject({ status: 'registered', assigned: true, kind: 'prometheus' });
+    expect(listed.find((row) => row.name === 'prometheus')).toMatchObject({ id: prom.connection_id, status: 'registered', assigned: true, kind: 'prometheus' });
+    expect(listed[0]).not.toHaveProperty('connection_id');
 
     const workspace = await created(WORKSPACES, { name: 'platform team' });
+    expect(workspace).toMatchObject({ id: expect.any(String), name: 'platform team' });
+    expect(workspace).not.toHaveProperty('workspace_id');
     for (const environment of [production, development]) {
-      const linked = await system.http('POST', `${WORKSPACES}/${workspace.workspace_id}/environments/${environment.environment_id}`, { as: operator });
+      const linked = await system.http('POST', `${WORKSPACES}/${workspace.id}/environments/${environment.id}`, { as: operator });
       expect(linked.status).toBe(200);
     }
-    const workspaceConnections = `${WORKSPACES}/${workspace.workspace_id}/connections`;
+    const workspaceConnections = `${WORKSPACES}/${workspace.id}/connections`;
     await eventually(workspaceConnections, ['cluster', 'github-main', 'prometheus']);
     const page = await system.http('GET', workspaceConnections, { as: viewer });
     expect(page.body).toMatchObject({ page: 0, page_size: 10, total_count: 3 });
-    expect(page.body.connections.filter((row: Row) => row.name === 'github-main')).toHaveLength(1);
+    expect(page.body.connections.filter((row: Row) => row.name === 'github-main')).toEqual([expect.objectContaining({ id: githubMain.connection_id })]);
 
-    const removed = await system.http('DELETE', `${ENVIRONMENTS}/${development.environment_id}/connections/${githubMain.connection_id}`, { as: operator });
+    const removed = await system.http('DELETE', `${ENVIRONMENTS}/${development.id}/connections/${githubMain.connection_id}`, { as: operator });
     expect(removed.body).toMatchObject({ connection_count: 0 });
-    await eventually(`${ENVIRONMENTS}/${development.environment_id}/connections`, []);
+    await eventually(`${ENVIRONMENTS}/${development.id}/connections`, []);
     expect(await names(productionConnections)).toEqual(['cluster', 'github-main', 'prometheus']);
     // Not in development any more, so listed among its unassigned ones.
-    expect(await names(`${ENVIRONMENTS}/${development.environment_id}/connections`, { filter: '{"assigned":false}', search: 'github' })).toEqual(['github-main']);
+    expect(await names(`${ENVIRONMENTS}/${development.id}/connections`, { filter: '{"assigned":false}', search: 'github' })).toEqual(['github-main']);
 
-    expect((await system.http('DELETE', `${ENVIRONMENTS}/${development.environment_id}`, { as: admin })).body).toEqual({ environment_id: development.environment_id });
-    expect((await system.http('GET', `${ENVIRONMENTS}/${development.environment_id}`, { as: viewer })).status).toBe(404);
+    expect((await system.http('DELETE', `${ENVIRONMENTS}/${development.id}`, { as: admin })).body).toEqual({ id: development.id });
+    expect((await system.http('GET', `${ENVIRONMENTS}/${development.id}`, { as: viewer })).status).toBe(404);
     for (const connection of [cluster, prom, githubMain]) {
       expect((await system.http('GET', `${CONNECTIONS}/${connection.connection_id}`, { as: viewer })).body).toMatchObject({ connection_id: connection.connection_id });
     }
-    await waitFor(async () => (await system.http('GET', `${WORKSPACES}/${workspace.workspace_id}/environments`, { as: viewer })).body.total_count === 1);
-    expect((await system.http('GET', `${WORKSPACES}/${workspace.workspace_id}`, { as: viewer })).body).toMatchObject({ environment_count: 1 });
+    await waitFor(async () => (await system.http('GET', `${WORKSPACES}/${workspace.id}/environments`, { as: viewer })).body.total_count === 1);
+    expect((await system.http('GET', `${WORKSPACES}/${workspace.id}`, { as: viewer })).body).toMatchObject({ environment_count: 1 });
     const environments = await system.http('GET', `${ENVIRONMENTS}${query({ search: 'PROD' })}`, { as: viewer });
     expect(environments.body).toMatchObject({ total_count: 1, environments: [{ name: 'production', connection_count: 3 }] });
   });
@@ -103,8 +107,8 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
   it('a connection deleted in the registry leaves every environment within a second', async () => {
     const [a, b] = [await created(ENVIRONMENTS, { name: 'blue' }), await created(ENVIRONMENTS, { name: 'green' })];
     const shared = await github('shared-repo');
-    for (const environment of [a, b]) expect((await assign(environment.environment_id, shared.connection_id)).status).toBe(200);
-    const paths = [a, b].map((environment) => `${ENVIRONMENTS}/${environment.environment_id}/connections`);
+    for (const environment of [a, b]) expect((await assign(environment.id, shared.connection_id)).status).toBe(200);
+    const paths = [a, b].map((environment) => `${ENVIRONMENTS}/${environment.id}/connections`);
     for (const path of paths) await eventually(path, ['shared-repo']);
 
     const deleted = await system.http('DELETE', `${CONNECTIONS}/${shared.connection_id}`, { as: admin });
@@ -120,7 +124,7 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     expect(elapsed).toBeLessThan(1000);
     // The environments' own counts follow: the deletion was recorded as ConnectionUnassigned in each.
     await waitFor(async () => {
-      const views = await Promise.all([a, b].map((environment) => system.http('GET', `${ENVIRONMENTS}/${environment.environment_id}`, { as: viewer })));
+      const views = await Promise.all([a, b].map((environment) => system.http('GET', `${ENVIRONMENTS}/${environment.id}`, { as: viewer })));
       return views.every((view) => view.body.connection_count === 0);
     }, { timeoutMs: 1000 });
     console.log(`the deleted connection left both environments' listings ${elapsed} ms after the DELETE answered`);
@@ -133,20 +137,20 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     expect((await system.http('DELETE', `${CONNECTIONS}/${gone.connection_id}`, { as: admin })).status).toBe(200);
 
     for (const connection of [theirs.connection_id, gone.connection_id, '3b241101-e2bb-4255-8caf-4136c566a962']) {
-      const refused = await assign(staging.environment_id, connection);
+      const refused = await assign(staging.id, connection);
       expect(refused).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'connection not found' } } });
     }
     const duplicate = await system.http('POST', ENVIRONMENTS, { as: operator, body: { name: 'STAGING' } });
     expect(duplicate).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
     // Another organization has names of its own, and cannot see this one's environments.
     expect((await system.http('POST', ENVIRONMENTS, { as: stranger, body: { name: 'staging' } })).status).toBe(201);
-    expect((await system.http('GET', `${ENVIRONMENTS}/${staging.environment_id}`, { as: stranger })).status).toBe(404);
+    expect((await system.http('GET', `${ENVIRONMENTS}/${staging.id}`, { as: stranger })).status).toBe(404);
 
     expect((await system.http('POST', ENVIRONMENTS, { as: viewer, body: { name: 'nope' } })).status).toBe(403);
-    expect((await system.http('DELETE', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator })).status).toBe(403);
-    const badFilter = await system.http('GET', `${ENVIRONMENTS}/${staging.environment_id}/connections${query({ filter: 'assigned' })}`, { as: viewer });
+    expect((await system.http('DELETE', `${ENVIRONMENTS}/${staging.id}`, { as: operator })).status).toBe(403);
+    const badFilter = await system.http('GET', `${ENVIRONMENTS}/${staging.id}/connections${query({ filter: 'assigned' })}`, { as: viewer });
     expect(badFilter).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
-    expect((await system.http('POST', `${ENVIRONMENTS}/${staging.environment_id}/connections/not-a-uuid`, { as: operator })).status).toBe(400);
+    expect((await system.http('POST', `${ENVIRONMENTS}/${staging.id}/connections/not-a-uuid`, { as: operator })).status).toBe(400);
     // An update names only what changes; a null, a value out of bounds or an unknown field is a 400 naming it.
     const fieldsOf = (reply: { body: { error?: { details?: { fields?: Array<{ field: string }> } } } }) => reply.body.error?.details?.fields?.map((f) => f.field);
     for (const [body, field] of [
@@ -156,17 +160,17 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
       [{ status: 'gone' }, 'status'],
       [{ colour: 'blue' }, 'colour'],
     ] as const) {
-      const refused = await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body });
+      const refused = await system.http('PUT', `${ENVIRONMENTS}/${staging.id}`, { as: operator, body });
       expect({ status: refused.status, fields: fieldsOf(refused) }).toEqual({ status: 400, fields: [field] });
     }
-    const described = await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { description: 'the staging cluster' } });
+    const described = await system.http('PUT', `${ENVIRONMENTS}/${staging.id}`, { as: operator, body: { description: 'the staging cluster' } });
     expect(described.body).toMatchObject({ name: staging.name, description: 'the staging cluster' });
     const workspace = await created(WORKSPACES, { name: 'update-checks' });
-    const refusedWorkspace = await system.http('PUT', `${WORKSPACES}/${workspace.workspace_id}`, { as: operator, body: { description: null } });
+    const refusedWorkspace = await system.http('PUT', `${WORKSPACES}/${workspace.id}`, { as: operator, body: { description: null } });
     expect({ status: refusedWorkspace.status, fields: fieldsOf(refusedWorkspace) }).toEqual({ status: 400, fields: ['description'] });
-    expect((await system.http('PUT', `${WORKSPACES}/${workspace.workspace_id}`, { as: operator, body: { description: 'd' } })).body).toMatchObject({ name: 'update-checks', description: 'd' });
-    const archived = await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { status: 'archived' } });
+    expect((await system.http('PUT', `${WORKSPACES}/${workspace.id}`, { as: operator, body: { description: 'd' } })).body).toMatchObject({ name: 'update-checks', description: 'd' });
+    const archived = await system.http('PUT', `${ENVIRONMENTS}/${staging.id}`, { as: operator, body: { status: 'archived' } });
     expect(archived.body).toMatchObject({ status: 'archived' });
-    expect((await system.http('PUT', `${ENVIRONMENTS}/${staging.environment_id}`, { as: operator, body: { status: 'active' } })).body).toMatchObject({ status: 'active' });
+    expect((await system.http('PUT', `${ENVIRONMENTS}/${staging.id}`, { as: operator, body: { status: 'active' } })).body).toMatchObject({ status: 'active' });
   });
 });

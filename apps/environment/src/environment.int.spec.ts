@@ -22,7 +22,7 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
   const create = async (name: string, caller = operator) => result(await h.api.request(E.createEnvironment, { caller, name }));
   const connectionsOf = async (environment_id: string, query: Record<string, unknown> = {}, caller = viewer) =>
     result(await h.api.request(E.environmentConnections, { caller, environment_id, pagesize: 100, ...query }));
-  const idsOf = (page: { connections: Array<{ connection_id: string }> }) => page.connections.map((c) => c.connection_id).sort();
+  const idsOf = (page: { connections: Array<{ id: string }> }) => page.connections.map((c) => c.id).sort();
 
   it('keeps environment names unique in an organization, whatever their case, through the event store', async () => {
     const production = await create('Production');
@@ -33,14 +33,14 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
 
     // A rename frees the old name and takes the new one.
     const staging = await create('staging');
-    expect(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: staging.environment_id, name: 'production' })).toMatchObject({ error: { code: 'conflict' } });
-    expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: production.environment_id, name: 'prod' }))).toMatchObject({ name: 'prod' });
+    expect(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: staging.id, name: 'production' })).toMatchObject({ error: { code: 'conflict' } });
+    expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: production.id, name: 'prod' }))).toMatchObject({ name: 'prod' });
     // A field is given a value or left out: null is refused by name, never read as "unchanged" or stored.
-    const nulls = await h.api.request(E.updateEnvironment, { caller: operator, environment_id: production.environment_id, name: null, tags: null } as never);
+    const nulls = await h.api.request(E.updateEnvironment, { caller: operator, environment_id: production.id, name: null, tags: null } as never);
     expect(nulls).toMatchObject({ error: { code: 'validation_failed', details: { fields: [{ field: 'name' }, { field: 'tags' }] } } });
-    expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: staging.environment_id, name: 'production' }))).toMatchObject({ name: 'production' });
+    expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: staging.id, name: 'production' }))).toMatchObject({ name: 'production' });
     // A deletion frees it too.
-    expect(result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: staging.environment_id }))).toEqual({ environment_id: staging.environment_id });
+    expect(result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: staging.id }))).toEqual({ id: staging.id });
     expect(await create('PRODUCTION')).toMatchObject({ name: 'PRODUCTION' });
 
     // Racing creations of one name: exactly one wins.
@@ -52,16 +52,16 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
   it('archives and restores; an archived environment refuses assignment changes; roles and organizations are enforced', async () => {
     const env = await create('archive-me');
     const connection = await h.connection(operator, 'archived-conn');
-    const archived = result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: env.environment_id, status: 'archived' }));
+    const archived = result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: env.id, status: 'archived' }));
     expect(archived.status).toBe('archived');
-    expect(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.environment_id, connection_id: connection.connection_id })).toMatchObject({
+    expect(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: connection.connection_id })).toMatchObject({
       error: { code: 'conflict' },
     });
-    expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: env.environment_id, status: 'active' })).status).toBe('active');
+    expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: env.id, status: 'active' })).status).toBe('active');
     expect(await h.api.request(E.createEnvironment, { caller: viewer, name: 'nope' })).toMatchObject({ error: { code: 'forbidden' } });
-    expect(await h.api.request(E.deleteEnvironment, { caller: operator, environment_id: env.environment_id })).toMatchObject({ error: { code: 'forbidden' } });
-    expect(await h.api.request(E.getEnvironment, { caller: stranger, environment_id: env.environment_id })).toMatchObject({ error: { code: 'not_found' } });
-    expect(result(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: env.environment_id }))).toMatchObject({ name: 'archive-me', status: 'active' });
+    expect(await h.api.request(E.deleteEnvironment, { caller: operator, environment_id: env.id })).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await h.api.request(E.getEnvironment, { caller: stranger, environment_id: env.id })).toMatchObject({ error: { code: 'not_found' } });
+    expect(result(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: env.id }))).toMatchObject({ name: 'archive-me', status: 'active' });
   });
 
   it('assigns only existing, live connections of the organization, idempotently both ways, and lists them with their current status', async () => {
@@ -73,7 +73,7 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
       h.connection(operator, 'gone'),
     ]);
     result(await h.api.request(SUBJECTS.registry.deleteConnection, { caller: admin, connection_id: gone.connection_id }));
-    const assign = (connection_id: string) => h.api.request(E.assignConnection, { caller: operator, environment_id: env.environment_id, connection_id });
+    const assign = (connection_id: string) => h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id });
     expect(await assign(theirs.connection_id)).toMatchObject({ error: { code: 'not_found' } });
     expect(await assign(gone.connection_id)).toMatchObject({ error: { code: 'not_found' } });
     expect(await assign('3b241101-e2bb-4255-8caf-4136c566a962')).toMatchObject({ error: { code: 'not_found' } });
@@ -81,41 +81,41 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     expect(result(await assign(mine.connection_id)).connection_count).toBe(1);
 
     const assigned = await waitFor(async () => {
-      const page = await connectionsOf(env.environment_id);
+      const page = await connectionsOf(env.id);
       return page.total_count === 1 ? page : undefined;
     });
-    expect(assigned.connections[0]).toMatchObject({ connection_id: mine.connection_id, status: 'registered', assigned: true, name: 'mine' });
-    const others = await connectionsOf(env.environment_id, { filter: { assigned: false } });
+    expect(assigned.connections[0]).toMatchObject({ id: mine.connection_id, status: 'registered', assigned: true, name: 'mine' });
+    const others = await connectionsOf(env.id, { filter: { assigned: false } });
     expect(idsOf(others)).toContain(other.connection_id);
     expect(idsOf(others)).not.toContain(mine.connection_id);
     expect(idsOf(others)).not.toContain(gone.connection_id);
     expect(others.connections.every((c: { assigned: boolean; organization_id: string }) => !c.assigned && c.organization_id === 'org-e')).toBe(true);
-    expect((await connectionsOf(env.environment_id, { filter: { assigned: false }, search: 'OTHER' })).connections.map((c) => c.name)).toEqual(['other']);
+    expect((await connectionsOf(env.id, { filter: { assigned: false }, search: 'OTHER' })).connections.map((c) => c.name)).toEqual(['other']);
 
     // A status change in the registry shows in the listing: the view follows CONNECTION_EVENTS.
     result(await h.api.request(SUBJECTS.registry.transition, { caller: operator, connection_id: mine.connection_id, status: 'maintenance', cause: 'user' }));
-    await waitFor(async () => (await connectionsOf(env.environment_id)).connections[0]?.status === 'maintenance', { message: 'maintenance in the listing' });
+    await waitFor(async () => (await connectionsOf(env.id)).connections[0]?.status === 'maintenance', { message: 'maintenance in the listing' });
 
-    const removed = (await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.environment_id, connection_id: mine.connection_id })) as never;
+    const removed = (await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.id, connection_id: mine.connection_id })) as never;
     expect(result<EnvironmentView>(removed).connection_count).toBe(0);
-    expect(result(await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.environment_id, connection_id: mine.connection_id })).connection_count).toBe(0);
-    await waitFor(async () => (await connectionsOf(env.environment_id)).total_count === 0);
-    expect(await h.api.request(E.environmentConnections, { caller: stranger, environment_id: env.environment_id })).toMatchObject({ error: { code: 'not_found' } });
+    expect(result(await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.id, connection_id: mine.connection_id })).connection_count).toBe(0);
+    await waitFor(async () => (await connectionsOf(env.id)).total_count === 0);
+    expect(await h.api.request(E.environmentConnections, { caller: stranger, environment_id: env.id })).toMatchObject({ error: { code: 'not_found' } });
   });
 
   it('a connection deleted in the registry leaves every environment within a second', async () => {
     const [a, b] = [await create('left-a'), await create('left-b')];
     const shared = await h.connection(operator, 'shared');
-    for (const env of [a, b]) result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.environment_id, connection_id: shared.connection_id }));
-    for (const env of [a, b]) await waitFor(async () => (await connectionsOf(env.environment_id)).total_count === 1);
+    for (const env of [a, b]) result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: shared.connection_id }));
+    for (const env of [a, b]) await waitFor(async () => (await connectionsOf(env.id)).total_count === 1);
 
     const deleted = Date.now();
     result(await h.api.request(SUBJECTS.registry.deleteConnection, { caller: admin, connection_id: shared.connection_id }));
-    await waitFor(async () => (await Promise.all([a, b].map((env) => connectionsOf(env.environment_id)))).every((page) => page.total_count === 0), { timeoutMs: 1000, intervalMs: 10 });
+    await waitFor(async () => (await Promise.all([a, b].map((env) => connectionsOf(env.id)))).every((page) => page.total_count === 0), { timeoutMs: 1000, intervalMs: 10 });
     const gone = Date.now() - deleted;
     // And the environments' own streams say so, through the durable consumer's ConnectionUnassigned.
     await waitFor(async () => {
-      const views = await Promise.all([a, b].map(async (env) => result(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: env.environment_id }))));
+      const views = await Promise.all([a, b].map(async (env) => result(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: env.id }))));
       return views.every((view) => view.connection_count === 0);
     }, { timeoutMs: 1000, intervalMs: 10 });
     console.log(`deleted connection gone from both environments after ${gone} ms, unassigned in their streams after ${Date.now() - deleted} ms`);
@@ -125,36 +125,36 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     const [prod, dev] = [await create('ws-prod'), await create('ws-dev')];
     const [k8s, github] = [await h.connection(operator, 'k8s'), await h.connection(operator, 'github-main')];
     for (const [env, conn] of [[prod, k8s], [prod, github], [dev, github]] as const) {
-      result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.environment_id, connection_id: conn.connection_id }));
+      result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: conn.connection_id }));
     }
     const ws = result(await h.api.request(E.createWorkspace, { caller: operator, name: 'team', description: 'the team' }));
     expect(ws).toMatchObject({ name: 'team', environment_count: 0, owner: 'olivia' });
-    for (const env of [prod, dev, dev]) result(await h.api.request(E.linkEnvironment, { caller: operator, workspace_id: ws.workspace_id, environment_id: env.environment_id }));
+    for (const env of [prod, dev, dev]) result(await h.api.request(E.linkEnvironment, { caller: operator, workspace_id: ws.id, environment_id: env.id }));
     const other = await create('ws-other', { ...operator, organization_id: 'org-x' });
-    expect(await h.api.request(E.linkEnvironment, { caller: operator, workspace_id: ws.workspace_id, environment_id: other.environment_id })).toMatchObject({ error: { code: 'not_found' } });
+    expect(await h.api.request(E.linkEnvironment, { caller: operator, workspace_id: ws.id, environment_id: other.id })).toMatchObject({ error: { code: 'not_found' } });
 
-    const union = async () => result(await h.api.request(E.workspaceConnections, { caller: viewer, workspace_id: ws.workspace_id, pagesize: 100, order: 'name asc' }));
+    const union = async () => result(await h.api.request(E.workspaceConnections, { caller: viewer, workspace_id: ws.id, pagesize: 100, order: 'name asc' }));
     const page = await waitFor(async () => ((await union()).total_count === 2 ? union() : undefined));
     expect(page.connections.map((c) => c.name)).toEqual(['github-main', 'k8s']);
-    const environments = result(await h.api.request(E.workspaceEnvironments, { caller: viewer, workspace_id: ws.workspace_id }));
+    const environments = result(await h.api.request(E.workspaceEnvironments, { caller: viewer, workspace_id: ws.id }));
     expect(environments.environments.map((e) => e.name).sort()).toEqual(['ws-dev', 'ws-prod']);
 
-    result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: prod.environment_id }));
+    result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: prod.id }));
     await waitFor(async () => (await union()).total_count === 1);
-    const after = result(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.workspace_id }));
+    const after = result(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.id }));
     expect(after.environment_count).toBe(1);
     // Deleting an environment deletes no connection.
     expect(result(await h.api.request(SUBJECTS.registry.getConnection, { caller: viewer, connection_id: k8s.connection_id })).status).toBe('registered');
 
-    result(await h.api.request(E.unlinkEnvironment, { caller: operator, workspace_id: ws.workspace_id, environment_id: dev.environment_id }));
+    result(await h.api.request(E.unlinkEnvironment, { caller: operator, workspace_id: ws.id, environment_id: dev.id }));
     await waitFor(async () => (await union()).total_count === 0);
     const listed = await waitFor(async () => {
       const list = result(await h.api.request(E.listWorkspaces, { caller: viewer, search: 'TEAM' }));
       return list.workspaces[0]?.environment_count === 0 ? list : undefined;
     });
-    expect(listed.workspaces).toEqual([result<WorkspaceView>(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.workspace_id }))]);
-    result(await h.api.request(E.deleteWorkspace, { caller: admin, workspace_id: ws.workspace_id }));
-    expect(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.workspace_id })).toMatchObject({ error: { code: 'not_found' } });
+    expect(listed.workspaces).toEqual([result<WorkspaceView>(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.id }))]);
+    expect(result(await h.api.request(E.deleteWorkspace, { caller: admin, workspace_id: ws.id }))).toEqual({ id: ws.id });
+    expect(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.id })).toMatchObject({ error: { code: 'not_found' } });
   });
 
   it('lists environments with paging, search and order, as the streams have them', async () => {
@@ -163,7 +163,7 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
       return p.total_count === 1 ? p : undefined;
     });
     expect(page).toMatchObject({ page: 0, page_size: 10, total_count: 1 });
-    expect(page.environments[0]).toEqual(result(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: page.environments[0].environment_id })));
+    expect(page.environments[0]).toEqual(result(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: page.environments[0].id })));
     const all = result(await h.api.request(E.listEnvironments, { caller: viewer, pagesize: 2, page: 1, order: 'created_at asc' }));
     expect(all.environments).toHaveLength(2);
     expect(all.total_count).toBeGreaterThan(4);

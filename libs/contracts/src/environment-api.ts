@@ -2,14 +2,17 @@ import type { EnvironmentDescriptor, EnvironmentStatus, WorkspaceDescriptor } fr
 import type { Caller, ConnectionView } from './registry-api';
 import { SUBJECTS } from './subjects';
 
-export interface EnvironmentView extends EnvironmentDescriptor {
+/** As the HTTP API returns it (Meshery's seed 003): its identifier is `id`; events keep `environment_id`. */
+export interface EnvironmentView extends Omit<EnvironmentDescriptor, 'environment_id'> {
+  id: string;
   status: EnvironmentStatus;
   connection_count: number;
   created_at: string;
   updated_at: string;
 }
 
-export interface WorkspaceView extends WorkspaceDescriptor {
+export interface WorkspaceView extends Omit<WorkspaceDescriptor, 'workspace_id'> {
+  id: string;
   environment_count: number;
   created_at: string;
   updated_at: string;
@@ -81,7 +84,10 @@ export interface LinkRequest extends WorkspaceRef {
 export const LIST_ORDER = /^(updated_at|created_at|name)( (asc|desc))?$/;
 
 /** A row of an environment's connections: the connection as it is now, and whether it is in the environment. */
-export type EnvironmentConnectionView = ConnectionView & { assigned: boolean };
+export type EnvironmentConnectionView = EnvironmentServiceConnectionView & { assigned: boolean };
+
+/** A connection as the environment service lists it: identified by `id`, as every resource the HTTP API returns. */
+export type EnvironmentServiceConnectionView = Omit<ConnectionView, 'connection_id'> & { id: string };
 
 type Paged<K extends string, T> = { [P in K]: T[] } & { page: number; page_size: number; total_count: number };
 
@@ -90,12 +96,12 @@ const E = SUBJECTS.environment;
 export type EnvironmentApi = {
   [E.createEnvironment]: { request: CreateEnvironmentRequest; reply: EnvironmentView };
   [E.updateEnvironment]: { request: UpdateEnvironmentRequest; reply: EnvironmentView };
-  [E.deleteEnvironment]: { request: EnvironmentRef; reply: { environment_id: string } };
+  [E.deleteEnvironment]: { request: EnvironmentRef; reply: { id: string } };
   [E.assignConnection]: { request: AssignmentRequest; reply: EnvironmentView };
   [E.unassignConnection]: { request: AssignmentRequest; reply: EnvironmentView };
   [E.createWorkspace]: { request: CreateWorkspaceRequest; reply: WorkspaceView };
   [E.updateWorkspace]: { request: UpdateWorkspaceRequest; reply: WorkspaceView };
-  [E.deleteWorkspace]: { request: WorkspaceRef; reply: { workspace_id: string } };
+  [E.deleteWorkspace]: { request: WorkspaceRef; reply: { id: string } };
   [E.linkEnvironment]: { request: LinkRequest; reply: WorkspaceView };
   [E.unlinkEnvironment]: { request: LinkRequest; reply: WorkspaceView };
   [E.listEnvironments]: { request: ListQuery; reply: Paged<'environments', EnvironmentView> };
@@ -107,5 +113,5 @@ export type EnvironmentApi = {
   [E.listWorkspaces]: { request: ListQuery; reply: Paged<'workspaces', WorkspaceView> };
   [E.getWorkspace]: { request: WorkspaceRef; reply: WorkspaceView };
   [E.workspaceEnvironments]: { request: WorkspaceRef & ListQuery; reply: Paged<'environments', EnvironmentView> };
-  [E.workspaceConnections]: { request: WorkspaceRef & ListQuery; reply: Paged<'connections', ConnectionView> };
+  [E.workspaceConnections]: { request: WorkspaceRef & ListQuery; reply: Paged<'connections', EnvironmentServiceConnectionView> };
 };

@@ -75,13 +75,13 @@ export class EnvironmentHandlers {
     return environmentView(executed);
   }
 
-  async delete(request: EnvironmentRefDto, trace: TraceIds): Promise<{ environment_id: string }> {
+  async delete(request: EnvironmentRefDto, trace: TraceIds): Promise<{ id: string }> {
     const { caller, environment_id } = request;
     requireRole(caller, 'admin');
     const loaded = visibleEnvironment(caller, await this.load(environment_id));
     await this.streams.execute(environmentDecider, environmentStream(environment_id), { type: 'DeleteEnvironment', data: {}, metadata: commandMetadata(caller) }, trace, loaded);
     await this.release(caller.organization_id, loaded.state.name, environment_id, trace);
-    return { environment_id };
+    return { id: environment_id };
   }
 
   async assign(request: AssignmentDto, trace: TraceIds): Promise<EnvironmentView> {

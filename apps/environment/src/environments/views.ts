@@ -18,7 +18,7 @@ export const environmentView = (loaded: Loaded<EnvironmentState>): EnvironmentVi
   const { connections, ...environment } = loaded.state as Environment;
   const { environment_id, organization_id, name, description, owner, tags, metadata, status } = environment;
   return {
-    environment_id,
+    id: environment_id,
     organization_id,
     name,
     description,
@@ -35,7 +35,7 @@ export const environmentView = (loaded: Loaded<EnvironmentState>): EnvironmentVi
 export const workspaceView = (loaded: Loaded<WorkspaceState>): WorkspaceView => {
   const { workspace_id, organization_id, name, description, owner, environments } = loaded.state as Workspace;
   return {
-    workspace_id,
+    id: workspace_id,
     organization_id,
     name,
     description,

@@ -39,8 +39,11 @@ const addressOf = (metadata: Record<string, unknown> | undefined): string | unde
 export const encodeStoreEvent = (event: EnvironmentEvent | WorkspaceEvent, position: string, at: string): EncodedEvent => {
   const base = { position, type: event.type, at, at_ms: Date.parse(at), org: event.data.organization_id };
   switch (event.type) {
-    case 'EnvironmentCreated':
-      return { ...base, env: event.data.environment_id, f: fields({ ...event.data, status: 'active' }), name: lower(event.data.name), text: lower(event.data.description) };
+    case 'EnvironmentCreated': {
+      // The document shows the API's `id` first, where the event says `environment_id`.
+      const { environment_id, ...rest } = event.data;
+      return { ...base, env: environment_id, f: fields({ id: environment_id, ...rest, status: 'active' }), name: lower(event.data.name), text: lower(event.data.description) };
+    }
     case 'EnvironmentUpdated':
       return { ...base, env: event.data.environment_id, f: fields(event.data.changes), name: lower(event.data.changes.name), text: lower(event.data.changes.description) };
     case 'EnvironmentArchived':
@@ -52,8 +55,10 @@ export const encodeStoreEvent = (event: EnvironmentEvent | WorkspaceEvent, posit
     case 'ConnectionAssigned':
     case 'ConnectionUnassigned':
       return { ...base, env: event.data.environment_id, conn: event.data.connection_id };
-    case 'WorkspaceCreated':
-      return { ...base, ws: event.data.workspace_id, f: fields({ ...event.data }), name: lower(event.data.name), text: lower(event.data.description) };
+    case 'WorkspaceCreated': {
+      const { workspace_id, ...rest } = event.data;
+      return { ...base, ws: workspace_id, f: fields({ id: workspace_id, ...rest }), name: lower(event.data.name), text: lower(event.data.description) };
+    }
     case 'WorkspaceUpdated':
       return { ...base, ws: event.data.workspace_id, f: fields(event.data.changes), name: lower(event.data.changes.name), text: lower(event.data.changes.description) };
     case 'WorkspaceDeleted':
@@ -72,7 +77,7 @@ export const encodeConnectionEvent = (event: ConnectionEvent, seq: number, at: s
     case 'ConnectionRegistered': {
       const d = event.data;
       const view = {
-        connection_id: d.connection_id,
+        id: d.connection_id,
         organization_id: d.organization_id,
         kind: d.kind,
         type: d.type,

@@ -40,12 +40,12 @@ export class WorkspaceHandlers {
     return this.execute(caller, workspace_id, { type: 'UpdateWorkspace', data: { name, description }, metadata: commandMetadata(caller) }, trace);
   }
 
-  async delete(request: WorkspaceRefDto, trace: TraceIds): Promise<{ workspace_id: string }> {
+  async delete(request: WorkspaceRefDto, trace: TraceIds): Promise<{ id: string }> {
     const { caller, workspace_id } = request;
     requireRole(caller, 'admin');
     const loaded = visibleWorkspace(caller, await this.load(workspace_id));
     await this.streams.execute(workspaceDecider, workspaceStream(workspace_id), { type: 'DeleteWorkspace', data: {}, metadata: commandMetadata(caller) }, trace, loaded);
-    return { workspace_id };
+    return { id: workspace_id };
   }
 
   /** The environment must exist, not be deleted and be in the caller's organization (archived ones may be linked). */

@@ -5,7 +5,7 @@ import { ConnectionViewDoc } from '../connections/connection.views';
 // The OpenAPI shapes of the environment service's replies, which the gateway returns as they are.
 
 export class EnvironmentViewDoc implements EnvironmentView {
-  @ApiProperty({ format: 'uuid' }) environment_id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() organization_id!: string;
   @ApiProperty({ example: 'production' }) name!: string;
   @ApiProperty() description!: string;
@@ -44,11 +44,11 @@ export class ConnectionListDoc {
 }
 
 export class EnvironmentDeletedDoc {
-  @ApiProperty({ format: 'uuid' }) environment_id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
 }
 
 export class WorkspaceViewDoc implements WorkspaceView {
-  @ApiProperty({ format: 'uuid' }) workspace_id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() organization_id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
@@ -66,5 +66,5 @@ export class WorkspacePageDoc {
 }
 
 export class WorkspaceDeletedDoc {
-  @ApiProperty({ format: 'uuid' }) workspace_id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
 }
