@@ -35,7 +35,7 @@ describe('connections over HTTP (e2e: real services)', () => {
     const created = await system.http('POST', CONNECTIONS, { as: operator, body: { kind: 'prometheus', name: 'prometheus', metadata: { url: prometheus.url } } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ kind: 'prometheus', type: 'observability', name: 'prometheus', status: 'registered', metadata: { url: prometheus.url } });
-    const connected = await system.http('PUT', `${CONNECTIONS}/${created.body.connection_id}`, { as: operator, body: { status: 'connected' } });
+    const connected = await system.http('PUT', `${CONNECTIONS}/${created.body.id}`, { as: operator, body: { status: 'connected' } });
     expect(connected).toMatchObject({ status: 200, body: { status: 'connected' } });
 
     const clusterConnection = await system.http('POST', CONNECTIONS, {
@@ -43,7 +43,7 @@ describe('connections over HTTP (e2e: real services)', () => {
       body: { kind: 'kubernetes', name: 'cluster', metadata: { server: cluster.url }, credential_secret: { token: CLUSTER_TOKEN, certificate_authority: ca } },
     });
     expect(clusterConnection.status).toBe(201);
-    const clusterId = clusterConnection.body.connection_id;
+    const clusterId = clusterConnection.body.id;
     expect((await system.http('PUT', `${CONNECTIONS}/${clusterId}`, { as: operator, body: { status: 'connected' } })).body).toMatchObject({ status: 'connected' });
     // A registered cluster that is not connected must not be listed.
     const idle = await system.http('POST', CONNECTIONS, { as: operator, body: { kind: 'kubernetes', name: 'idle', metadata: { server: cluster.url, user: 'other' } } });
@@ -54,7 +54,7 @@ describe('connections over HTTP (e2e: real services)', () => {
     const listed = await system.http('GET', listPath, { as: viewer });
     expect(listed.status).toBe(200);
     expect(listed.body).toMatchObject({ page: 0, page_size: 25, total_count: 1 });
-    expect(listed.body.connections.map((c: { connection_id: string }) => c.connection_id)).toEqual([clusterId]);
+    expect(listed.body.connections.map((c: { id: string }) => c.id)).toEqual([clusterId]);
     expect(listed.body.status_summary).toMatchObject({ connected: 2 });
 
     const updated = await system.http('PUT', `${CONNECTIONS}/${clusterId}`, { as: operator, body: { metadata: { meshsync_deployment_mode: 'edge' } } });
@@ -85,7 +85,7 @@ describe('connections over HTTP (e2e: real services)', () => {
     expect(registered.status).toBe(201);
     expect(registered.body).toMatchObject({ name: 'prom-two-step', kind: 'prometheus' });
     const again = await system.http('POST', `${CONNECTIONS}/register`, { as: operator, body: registration });
-    expect(again.body.connection_id).toBe(registered.body.connection_id);
+    expect(again.body.id).toBe(registered.body.id);
     const byName = await system.http('GET', `${CONNECTIONS}${query({ name: 'two-step' })}`, { as: viewer });
     expect(byName.body.total_count).toBe(1);
   });

@@ -61,16 +61,16 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     const cluster = await kubernetes('cluster');
     const githubMain = await github('github-main');
     for (const connection of [cluster, prom, githubMain]) {
-      const assigned = await assign(production.id, connection.connection_id);
+      const assigned = await assign(production.id, connection.id);
       expect(assigned.status).toBe(200);
     }
     const development = await created(ENVIRONMENTS, { name: 'development' });
-    expect((await assign(development.id, githubMain.connection_id)).body).toMatchObject({ name: 'development', connection_count: 1 });
+    expect((await assign(development.id, githubMain.id)).body).toMatchObject({ name: 'development', connection_count: 1 });
 
     const productionConnections = `${ENVIRONMENTS}/${production.id}/connections`;
     await eventually(productionConnections, ['cluster', 'github-main', 'prometheus']);
     const listed = await rows(productionConnections);
-    expect(listed.find((row) => row.name === 'prometheus')).toMatchObject({ id: prom.connection_id, status: 'registered', assigned: true, kind: 'prometheus' });
+    expect(listed.find((row) => row.name === 'prometheus')).toMatchObject({ id: prom.id, status: 'registered', assigned: true, kind: 'prometheus' });
     expect(listed[0]).not.toHaveProperty('connection_id');
 
     const workspace = await created(WORKSPACES, { name: 'platform team' });
@@ -84,9 +84,9 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     await eventually(workspaceConnections, ['cluster', 'github-main', 'prometheus']);
     const page = await system.http('GET', workspaceConnections, { as: viewer });
     expect(page.body).toMatchObject({ page: 0, page_size: 10, total_count: 3 });
-    expect(page.body.connections.filter((row: Row) => row.name === 'github-main')).toEqual([expect.objectContaining({ id: githubMain.connection_id })]);
+    expect(page.body.connections.filter((row: Row) => row.name === 'github-main')).toEqual([expect.objectContaining({ id: githubMain.id })]);
 
-    const removed = await system.http('DELETE', `${ENVIRONMENTS}/${development.id}/connections/${githubMain.connection_id}`, { as: operator });
+    const removed = await system.http('DELETE', `${ENVIRONMENTS}/${development.id}/connections/${githubMain.id}`, { as: operator });
     expect(removed.body).toMatchObject({ connection_count: 0 });
     await eventually(`${ENVIRONMENTS}/${development.id}/connections`, []);
     expect(await names(productionConnections)).toEqual(['cluster', 'github-main', 'prometheus']);
@@ -96,7 +96,7 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     expect((await system.http('DELETE', `${ENVIRONMENTS}/${development.id}`, { as: admin })).body).toEqual({ id: development.id });
     expect((await system.http('GET', `${ENVIRONMENTS}/${development.id}`, { as: viewer })).status).toBe(404);
     for (const connection of [cluster, prom, githubMain]) {
-      expect((await system.http('GET', `${CONNECTIONS}/${connection.connection_id}`, { as: viewer })).body).toMatchObject({ connection_id: connection.connection_id });
+      expect((await system.http('GET', `${CONNECTIONS}/${connection.id}`, { as: viewer })).body).toMatchObject({ id: connection.id });
     }
     await waitFor(async () => (await system.http('GET', `${WORKSPACES}/${workspace.id}/environments`, { as: viewer })).body.total_count === 1);
     expect((await system.http('GET', `${WORKSPACES}/${workspace.id}`, { as: viewer })).body).toMatchObject({ environment_count: 1 });
@@ -107,11 +107,11 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
   it('a connection deleted in the registry leaves every environment within a second', async () => {
     const [a, b] = [await created(ENVIRONMENTS, { name: 'blue' }), await created(ENVIRONMENTS, { name: 'green' })];
     const shared = await github('shared-repo');
-    for (const environment of [a, b]) expect((await assign(environment.id, shared.connection_id)).status).toBe(200);
+    for (const environment of [a, b]) expect((await assign(environment.id, shared.id)).status).toBe(200);
     const paths = [a, b].map((environment) => `${ENVIRONMENTS}/${environment.id}/connections`);
     for (const path of paths) await eventually(path, ['shared-repo']);
 
-    const deleted = await system.http('DELETE', `${CONNECTIONS}/${shared.connection_id}`, { as: admin });
+    const deleted = await system.http('DELETE', `${CONNECTIONS}/${shared.id}`, { as: admin });
     expect(deleted.status).toBe(200);
     const replied = Date.now();
     for (;;) {
@@ -134,9 +134,9 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     const staging = await created(ENVIRONMENTS, { name: 'Staging' });
     const theirs = await github('their-repo', stranger);
     const gone = await github('gone-repo');
-    expect((await system.http('DELETE', `${CONNECTIONS}/${gone.connection_id}`, { as: admin })).status).toBe(200);
+    expect((await system.http('DELETE', `${CONNECTIONS}/${gone.id}`, { as: admin })).status).toBe(200);
 
-    for (const connection of [theirs.connection_id, gone.connection_id, '3b241101-e2bb-4255-8caf-4136c566a962']) {
+    for (const connection of [theirs.id, gone.id, '3b241101-e2bb-4255-8caf-4136c566a962']) {
       const refused = await assign(staging.id, connection);
       expect(refused).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'connection not found' } } });
     }

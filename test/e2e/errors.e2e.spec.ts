@@ -30,7 +30,7 @@ describe('errors, roles, organizations and paging over HTTP (e2e: real services)
     [system, prometheus] = await Promise.all([startSystem(), startPrometheus()]);
     const created = await system.http('POST', CONNECTIONS, { as: operator, body: { kind: 'prometheus', name: 'prom', metadata: { url: prometheus.url } } });
     expect(created.status).toBe(201);
-    promId = created.body.connection_id;
+    promId = created.body.id;
   }, 120_000);
 
   afterAll(async () => {
@@ -95,7 +95,7 @@ describe('errors, roles, organizations and paging over HTTP (e2e: real services)
     const closed = `http://127.0.0.1:${await freePort()}`;
     const unreachable = await system.http('POST', CONNECTIONS, { as: operator, body: { kind: 'prometheus', name: 'gone', metadata: { url: closed } } });
     expect(unreachable.body.status).toBe('not found');
-    const connect = await system.http('PUT', `${CONNECTIONS}/${unreachable.body.connection_id}`, { as: operator, body: { status: 'registered' } });
+    const connect = await system.http('PUT', `${CONNECTIONS}/${unreachable.body.id}`, { as: operator, body: { status: 'registered' } });
     expectError(connect, 'connectivity_failed');
   });
 

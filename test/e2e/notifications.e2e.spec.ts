@@ -26,7 +26,7 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
       body: { kind: 'kubernetes', name, skip_connectivity_test: true, metadata: { server: `https://${name}.example:6443` } },
     });
     expect(status).toBe(201);
-    return body.connection_id;
+    return body.id;
   };
   const transition = async (org: string, id: string, to: string) => {
     const { status, body } = await system.http('PUT', `${CONNECTIONS}/${id}`, { as: caller(org), body: { status: to, skip_connectivity_test: true } });

@@ -50,7 +50,7 @@ describe('connection registry over its NATS API (real NATS, Redis and Prometheus
     // The read model shows exactly what the command answered: the same fields, nothing internal.
     expect(page.connections[0]).toEqual(registered);
     expect(page.status_summary).toEqual({ registered: 1 });
-    expect(result(await api.send(R.getConnection, { caller: viewer, connection_id: registered.connection_id }))).toEqual(registered);
+    expect(result(await api.send(R.getConnection, { caller: viewer, connection_id: registered.id }))).toEqual(registered);
     // The same resource again is the same connection: a conflict, not a second one.
     expect(await registerPrometheus(`${prometheus.url}/`)).toMatchObject({ error: { code: 'conflict' } });
   });
@@ -61,7 +61,7 @@ describe('connection registry over its NATS API (real NATS, Redis and Prometheus
   });
 
   it('moves through allowed transitions, refuses the others naming the allowed targets, and publishes each change', async () => {
-    const { connection_id } = result(await registerPrometheus('http://127.0.0.1:9/never', 'walker'));
+    const { id: connection_id } = result(await registerPrometheus('http://127.0.0.1:9/never', 'walker'));
     const to = (status: string, caller: Caller = operator, extra: Record<string, unknown> = {}) =>
       api.send(R.transition, { caller, connection_id, status, cause: 'user', reason: 'test', ...extra });
 
@@ -118,24 +118,24 @@ describe('connection registry over its NATS API (real NATS, Redis and Prometheus
   });
 
   it('updates name and merges metadata', async () => {
-    const { connection_id } = result(await registerPrometheus('http://127.0.0.1:9/updated', 'before'));
+    const { id: connection_id } = result(await registerPrometheus('http://127.0.0.1:9/updated', 'before'));
     const updated = result(
       (await api.send(R.updateConnection, { caller: operator, connection_id, name: 'after', metadata: { team: 'sre' } })) as Reply<ConnectionView>,
     );
     expect(updated).toMatchObject({ name: 'after', metadata: { url: 'http://127.0.0.1:9/updated', team: 'sre' } });
-    await waitFor(async () => (await list(viewer, { name: 'AFT' })).connections.some((c) => c.connection_id === connection_id && c.metadata.team === 'sre'));
+    await waitFor(async () => (await list(viewer, { name: 'AFT' })).connections.some((c) => c.id === connection_id && c.metadata.team === 'sre'));
   });
 
   it('deleting removes a connection from every query; its history stays readable by id', async () => {
-    const { connection_id } = result(await registerPrometheus('http://127.0.0.1:9/doomed', 'doomed'));
+    const { id: connection_id } = result(await registerPrometheus('http://127.0.0.1:9/doomed', 'doomed'));
     await waitFor(async () => (await list(viewer, { search: 'doomed' })).total_count === 1);
     expect(await api.send(R.deleteConnection, { caller: operator, connection_id })).toMatchObject({ error: { code: 'forbidden' } });
-    expect(result(await api.send(R.deleteConnection, { caller: admin, connection_id }))).toEqual({ connection_id });
+    expect(result(await api.send(R.deleteConnection, { caller: admin, connection_id }))).toEqual({ id: connection_id });
 
     await waitFor(async () => (await list(viewer, { search: 'doomed' })).total_count === 0);
     expect(await api.send(R.getConnection, { caller: viewer, connection_id })).toMatchObject({ error: { code: 'not_found' } });
     const all = await list(viewer, { pagesize: 100 });
-    expect(all.connections.map((c) => c.connection_id)).not.toContain(connection_id);
+    expect(all.connections.map((c) => c.id)).not.toContain(connection_id);
     expect(await api.send(R.transition, { caller: admin, connection_id, status: 'registered', cause: 'user' })).toMatchObject({
       error: { code: 'not_found' },
     });
@@ -148,7 +148,7 @@ describe('connection registry over its NATS API (real NATS, Redis and Prometheus
 
     // The same resource can be registered again, as a new connection.
     const again = result(await registerPrometheus('http://127.0.0.1:9/doomed', 'reborn'));
-    expect(again.connection_id).not.toBe(connection_id);
+    expect(again.id).not.toBe(connection_id);
   });
 
   it('tests connectivity ad hoc, for a stored connection or a form, changing nothing', async () => {
@@ -156,7 +156,7 @@ describe('connection registry over its NATS API (real NATS, Redis and Prometheus
     expect(probe).toMatchObject({ ok: true, details: { version: expect.any(String) } });
     const closed = `http://127.0.0.1:${await freePort()}`;
     expect(result(await api.send(R.testConnection, { caller: operator, kind: 'prometheus', metadata: { url: closed } }))).toMatchObject({ ok: false });
-    const { connection_id } = result(await registerPrometheus(closed, 'probe-me'));
+    const { id: connection_id } = result(await registerPrometheus(closed, 'probe-me'));
     expect(result(await api.send(R.testConnection, { caller: operator, connection_id }))).toMatchObject({ ok: false });
     expect(await api.send(R.testConnection, { caller: stranger, connection_id })).toMatchObject({ error: { code: 'not_found' } });
     expect(await api.send(R.testConnection, { caller: operator })).toMatchObject({ error: { code: 'validation_failed' } });

@@ -25,6 +25,7 @@ import { TestConnectionController } from './connections/test-connection/test-con
 import { SelfRegistration, SERVER_IDENTITY } from './self-registration/self-registration';
 import { ConnectionQueriesController } from './queries/connection-queries.controller';
 import { ConnectionProjection } from './read-model/connection-projection';
+import { EnvironmentMemberships } from './read-model/environment-memberships';
 import { ConnectionReadModel, READ_MODEL_PREFIX, REDIS } from './read-model/connection-read-model';
 import { NATS_CONNECTION, RegistryRuntime } from './registry-runtime';
 
@@ -77,6 +78,7 @@ export class RegistryModule {
         DiscoverConnectionHandler,
         ConnectionReadModel,
         ConnectionProjection,
+        EnvironmentMemberships,
         RegistryRuntime,
         DiscoveryIntake,
       ],

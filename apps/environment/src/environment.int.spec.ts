@@ -54,7 +54,7 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     const connection = await h.connection(operator, 'archived-conn');
     const archived = result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: env.id, status: 'archived' }));
     expect(archived.status).toBe('archived');
-    expect(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: connection.connection_id })).toMatchObject({
+    expect(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: connection.id })).toMatchObject({
       error: { code: 'conflict' },
     });
     expect(result(await h.api.request(E.updateEnvironment, { caller: operator, environment_id: env.id, status: 'active' })).status).toBe('active');
@@ -72,33 +72,33 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
       h.connection(stranger, 'theirs'),
       h.connection(operator, 'gone'),
     ]);
-    result(await h.api.request(SUBJECTS.registry.deleteConnection, { caller: admin, connection_id: gone.connection_id }));
+    result(await h.api.request(SUBJECTS.registry.deleteConnection, { caller: admin, connection_id: gone.id }));
     const assign = (connection_id: string) => h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id });
-    expect(await assign(theirs.connection_id)).toMatchObject({ error: { code: 'not_found' } });
-    expect(await assign(gone.connection_id)).toMatchObject({ error: { code: 'not_found' } });
+    expect(await assign(theirs.id)).toMatchObject({ error: { code: 'not_found' } });
+    expect(await assign(gone.id)).toMatchObject({ error: { code: 'not_found' } });
     expect(await assign('3b241101-e2bb-4255-8caf-4136c566a962')).toMatchObject({ error: { code: 'not_found' } });
-    expect(result(await assign(mine.connection_id)).connection_count).toBe(1);
-    expect(result(await assign(mine.connection_id)).connection_count).toBe(1);
+    expect(result(await assign(mine.id)).connection_count).toBe(1);
+    expect(result(await assign(mine.id)).connection_count).toBe(1);
 
     const assigned = await waitFor(async () => {
       const page = await connectionsOf(env.id);
       return page.total_count === 1 ? page : undefined;
     });
-    expect(assigned.connections[0]).toMatchObject({ id: mine.connection_id, status: 'registered', assigned: true, name: 'mine' });
+    expect(assigned.connections[0]).toMatchObject({ id: mine.id, status: 'registered', assigned: true, name: 'mine' });
     const others = await connectionsOf(env.id, { filter: { assigned: false } });
-    expect(idsOf(others)).toContain(other.connection_id);
-    expect(idsOf(others)).not.toContain(mine.connection_id);
-    expect(idsOf(others)).not.toContain(gone.connection_id);
+    expect(idsOf(others)).toContain(other.id);
+    expect(idsOf(others)).not.toContain(mine.id);
+    expect(idsOf(others)).not.toContain(gone.id);
     expect(others.connections.every((c: { assigned: boolean; organization_id: string }) => !c.assigned && c.organization_id === 'org-e')).toBe(true);
     expect((await connectionsOf(env.id, { filter: { assigned: false }, search: 'OTHER' })).connections.map((c) => c.name)).toEqual(['other']);
 
     // A status change in the registry shows in the listing: the view follows CONNECTION_EVENTS.
-    result(await h.api.request(SUBJECTS.registry.transition, { caller: operator, connection_id: mine.connection_id, status: 'maintenance', cause: 'user' }));
+    result(await h.api.request(SUBJECTS.registry.transition, { caller: operator, connection_id: mine.id, status: 'maintenance', cause: 'user' }));
     await waitFor(async () => (await connectionsOf(env.id)).connections[0]?.status === 'maintenance', { message: 'maintenance in the listing' });
 
-    const removed = (await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.id, connection_id: mine.connection_id })) as never;
+    const removed = (await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.id, connection_id: mine.id })) as never;
     expect(result<EnvironmentView>(removed).connection_count).toBe(0);
-    expect(result(await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.id, connection_id: mine.connection_id })).connection_count).toBe(0);
+    expect(result(await h.api.request(E.unassignConnection, { caller: operator, environment_id: env.id, connection_id: mine.id })).connection_count).toBe(0);
     await waitFor(async () => (await connectionsOf(env.id)).total_count === 0);
     expect(await h.api.request(E.environmentConnections, { caller: stranger, environment_id: env.id })).toMatchObject({ error: { code: 'not_found' } });
   });
@@ -106,11 +106,11 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
   it('a connection deleted in the registry leaves every environment within a second', async () => {
     const [a, b] = [await create('left-a'), await create('left-b')];
     const shared = await h.connection(operator, 'shared');
-    for (const env of [a, b]) result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: shared.connection_id }));
+    for (const env of [a, b]) result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: shared.id }));
     for (const env of [a, b]) await waitFor(async () => (await connectionsOf(env.id)).total_count === 1);
 
     const deleted = Date.now();
-    result(await h.api.request(SUBJECTS.registry.deleteConnection, { caller: admin, connection_id: shared.connection_id }));
+    result(await h.api.request(SUBJECTS.registry.deleteConnection, { caller: admin, connection_id: shared.id }));
     await waitFor(async () => (await Promise.all([a, b].map((env) => connectionsOf(env.id)))).every((page) => page.total_count === 0), { timeoutMs: 1000, intervalMs: 10 });
     const gone = Date.now() - deleted;
     // And the environments' own streams say so, through the durable consumer's ConnectionUnassigned.
@@ -125,7 +125,7 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     const [prod, dev] = [await create('ws-prod'), await create('ws-dev')];
     const [k8s, github] = [await h.connection(operator, 'k8s'), await h.connection(operator, 'github-main')];
     for (const [env, conn] of [[prod, k8s], [prod, github], [dev, github]] as const) {
-      result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: conn.connection_id }));
+      result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: conn.id }));
     }
     const ws = result(await h.api.request(E.createWorkspace, { caller: operator, name: 'team', description: 'the team' }));
     expect(ws).toMatchObject({ name: 'team', environment_count: 0, owner: 'olivia' });
@@ -144,7 +144,7 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     const after = result(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.id }));
     expect(after.environment_count).toBe(1);
     // Deleting an environment deletes no connection.
-    expect(result(await h.api.request(SUBJECTS.registry.getConnection, { caller: viewer, connection_id: k8s.connection_id })).status).toBe('registered');
+    expect(result(await h.api.request(SUBJECTS.registry.getConnection, { caller: viewer, connection_id: k8s.id })).status).toBe('registered');
 
     result(await h.api.request(E.unlinkEnvironment, { caller: operator, workspace_id: ws.id, environment_id: dev.id }));
     await waitFor(async () => (await union()).total_count === 0);

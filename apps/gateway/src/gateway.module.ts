@@ -4,6 +4,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { JWT_SECRET, TokenVerifier } from './auth/tokens';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConnectionsController } from './connections/connections.controller';
+import { RegisterConnection } from './connections/register-connection';
 import { UpdateConnection } from './connections/update-connection';
 import { CredentialsController } from './credentials/credentials.controller';
 import { DefinitionsController } from './definitions/definitions.controller';
@@ -50,6 +51,7 @@ export class GatewayModule {
         EnvironmentClient,
         NotificationClient,
         LiveFeeds,
+        RegisterConnection,
         UpdateConnection,
         Readiness,
       ],

@@ -50,3 +50,26 @@ export const schemaValidator = (schema: JsonSchema): ((value: unknown) => FieldE
   const validate = ajv.compile(schema);
   return (value) => (validate(value) ? [] : toFieldErrors('', validate.errors));
 };
+
+/** A `type` or `sub_type` a client sent that is not the kind's (they always come from the definition). */
+export const classificationErrors = (definition: KindDefinition, sent: { type?: string; sub_type?: string }): FieldError[] =>
+  (['type', 'sub_type'] as const)
+    .filter((field) => sent[field] !== undefined && sent[field] !== definition[field])
+    .map((field) => ({ field, reasons: [`must be "${definition[field]}" for kind ${definition.kind}`] }));
+
+/**
+ * What a passed connectivity test learned that the kind's connection form has a field for (a
+ * cluster's `version` and `server_id`): recorded in the connection's metadata. Only the fields
+ * whose value differs from `metadata`; empty when there is nothing new.
+ */
+export const learnedMetadata = (
+  definition: KindDefinition,
+  metadata: Record<string, unknown>,
+  probe: { ok: boolean; details?: Record<string, unknown> } | undefined,
+): Record<string, unknown> => {
+  const fields = (definition.connection_schema.properties ?? {}) as Record<string, unknown>;
+  if (!probe?.ok || !probe.details) return {};
+  return Object.fromEntries(
+    Object.entries(probe.details).filter(([field, value]) => field in fields && typeof value === 'string' && metadata[field] !== value),
+  );
+};

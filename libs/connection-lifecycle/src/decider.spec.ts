@@ -61,18 +61,53 @@ describe('update', () => {
   it('merges metadata and reports only what changed', () => {
     const history: ConnectionEvent[] = [{ type: 'ConnectionDiscovered', data: { ...descriptor, metadata: { server: 'a', version: '1' }, source: 't' } }];
     given(history)
-      .when(update({ name: 'prom', metadata: { meshsync_deployment_mode: 'edge' } }))
+      .when(update({ name: 'prom', metadata: { team: 'sre' } }))
       .then([
         {
           type: 'ConnectionUpdated',
-          data: {
-            connection_id: ID,
-            organization_id: 'org-1',
-            kind: 'prometheus',
-            changes: { metadata: { server: 'a', version: '1', meshsync_deployment_mode: 'edge' } },
-          },
+          data: { connection_id: ID, organization_id: 'org-1', kind: 'prometheus', changes: { metadata: { server: 'a', version: '1', team: 'sre' } } },
         },
       ]);
+  });
+
+  it('sets tags, and reports them only when they change', () => {
+    const tagged: ConnectionEvent = {
+      type: 'ConnectionUpdated',
+      data: { connection_id: ID, organization_id: 'org-1', kind: 'prometheus', changes: { tags: ['prod', 'team-a'] } },
+    };
+    given(historyFor('connected')).when(update({ tags: ['prod', 'team-a'] })).then([tagged]);
+    given([...historyFor('connected'), tagged]).when(update({ tags: ['prod', 'team-a'] })).then([]);
+    given(historyFor('connected')).when(update({ tags: [] })).then([]);
+  });
+
+  it("records a kubernetes connection's MeshSync mode change as its own event, with the update", () => {
+    const cluster: ConnectionEvent[] = [
+      { type: 'ConnectionDiscovered', data: { ...descriptor, kind: 'kubernetes', name: 'dev', metadata: { server: 'https://k8s' }, source: 't' } },
+    ];
+    const updated: ConnectionEvent = {
+      type: 'ConnectionUpdated',
+      data: { connection_id: ID, organization_id: 'org-1', kind: 'kubernetes', changes: { metadata: { server: 'https://k8s', meshsync_deployment_mode: 'edge' } } },
+    };
+    given(cluster)
+      .when(update({ metadata: { meshsync_deployment_mode: 'edge' } }))
+      .then([
+        updated,
+        {
+          type: 'MeshSyncModeChanged',
+          data: { connection_id: ID, organization_id: 'org-1', kind: 'kubernetes', name: 'dev', from: 'cluster', to: 'edge', actor: 'alice' },
+        },
+      ]);
+    // Setting the default explicitly changes the metadata, not the mode.
+    given(cluster)
+      .when(update({ metadata: { meshsync_deployment_mode: 'cluster' } }))
+      .then([{ ...updated, data: { ...updated.data, changes: { metadata: { server: 'https://k8s', meshsync_deployment_mode: 'cluster' } } } } as ConnectionEvent]);
+    given([...cluster, updated]).when(update({ metadata: { meshsync_deployment_mode: 'edge' } })).then([]);
+  });
+
+  it('refuses a MeshSync mode for kinds other than kubernetes, naming the field', () => {
+    given(historyFor('connected'))
+      .when(update({ metadata: { meshsync_deployment_mode: 'edge' } }))
+      .thenThrows({ code: 'validation_failed', details: { fields: [{ field: 'metadata.meshsync_deployment_mode' }] } });
   });
 
   it('that changes nothing emits nothing', () => {

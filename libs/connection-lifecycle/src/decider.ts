@@ -3,6 +3,8 @@ import {
   type Actor,
   type ConnectionDescriptor,
   type ConnectionEvent,
+  type MeshSyncDeploymentMode,
+  type MeshSyncModeChanged,
   type ProbeResult,
   type Status,
   type StatusChanged,
@@ -41,7 +43,7 @@ export type RequestTransition = Command<
 >;
 export type UpdateConnection = Command<
   'UpdateConnection',
-  { name?: string; metadata?: Record<string, unknown>; credential_id?: string | null }
+  { name?: string; metadata?: Record<string, unknown>; credential_id?: string | null; tags?: string[] }
 >;
 export type DeleteConnection = Command<'DeleteConnection', { reason: string }>;
 
@@ -123,21 +125,42 @@ const transition = (command: RequestTransition, state: Connection): ConnectionEv
 
 const update = (command: UpdateConnection, state: Connection): ConnectionEvent[] => {
   const changes: Extract<ConnectionEvent, { type: 'ConnectionUpdated' }>['data']['changes'] = {};
-  const { name, metadata, credential_id } = command.data;
+  const { name, metadata, credential_id, tags } = command.data;
+  if (metadata && 'meshsync_deployment_mode' in metadata && state.kind !== 'kubernetes') {
+    const fields = [{ field: 'metadata.meshsync_deployment_mode', reasons: [`only kubernetes connections have a MeshSync deployment mode, not ${state.kind}`] }];
+    throw new ReplyError('validation_failed', `invalid request: ${fields[0].field} (${fields[0].reasons[0]})`, { fields });
+  }
   if (name !== undefined && name !== state.name) changes.name = name;
+  if (tags !== undefined && JSON.stringify(tags) !== JSON.stringify(state.tags ?? [])) changes.tags = tags;
   if (credential_id !== undefined && credential_id !== state.credential_id) changes.credential_id = credential_id;
   if (metadata !== undefined) {
     const merged = { ...state.metadata, ...metadata };
     if (JSON.stringify(merged) !== JSON.stringify(state.metadata)) changes.metadata = merged;
   }
   if (Object.keys(changes).length === 0) return [];
-  return [
-    {
-      type: 'ConnectionUpdated',
-      data: { connection_id: state.connection_id, organization_id: state.organization_id, kind: state.kind, changes },
+  const updated: ConnectionEvent = {
+    type: 'ConnectionUpdated',
+    data: { connection_id: state.connection_id, organization_id: state.organization_id, kind: state.kind, changes },
+  };
+  const [from, to] = [meshSyncMode(state.metadata), meshSyncMode(changes.metadata ?? state.metadata)];
+  if (from === to) return [updated];
+  const modeChanged: MeshSyncModeChanged = {
+    type: 'MeshSyncModeChanged',
+    data: {
+      connection_id: state.connection_id,
+      organization_id: state.organization_id,
+      kind: state.kind,
+      name: changes.name ?? state.name,
+      from,
+      to,
+      actor: command.metadata.actor.id,
     },
-  ];
+  };
+  return [updated, modeChanged];
 };
+
+const meshSyncMode = (metadata: Record<string, unknown>): MeshSyncDeploymentMode =>
+  (metadata.meshsync_deployment_mode as MeshSyncDeploymentMode | undefined) ?? 'cluster';
 
 export const decide = (command: ConnectionCommand, state: ConnectionState): ConnectionEvent[] => {
   switch (command.type) {
@@ -208,6 +231,9 @@ export const evolve = (state: ConnectionState, event: ConnectionEvent): Connecti
     case 'ConnectionUpdated':
       if (!exists(state)) return state;
       return { ...state, ...event.data.changes };
+    case 'MeshSyncModeChanged':
+      // The metadata it changed came with the ConnectionUpdated stored with it.
+      return state;
     case 'ConnectionDeleted':
       if (!exists(state)) return state;
       return { ...state, status: 'deleted' };

@@ -28,6 +28,8 @@ export interface ConnectionDescriptor {
   identity: Record<string, string>;
   metadata: Record<string, unknown>;
   credential_id: string | null;
+  /** Labels people set to group and find connections (absent on events stored before tags existed). */
+  tags?: string[];
 }
 
 export type ConnectionDiscovered = DomainEvent<
@@ -71,7 +73,7 @@ export type ConnectionUpdated = DomainEvent<
     organization_id: string;
     kind: string;
     /** Only the fields that changed; `metadata` holds the merged result. */
-    changes: Partial<Pick<ConnectionDescriptor, 'name' | 'metadata' | 'credential_id'>>;
+    changes: Partial<Pick<ConnectionDescriptor, 'name' | 'metadata' | 'credential_id' | 'tags'>>;
   }
 >;
 
@@ -81,11 +83,31 @@ export type ConnectionDeleted = DomainEvent<
   { connection_id: string; organization_id: string; kind: string; fingerprint: string }
 >;
 
+/** Only Kubernetes connections have one; always stored with the `ConnectionUpdated` that changes it. */
+export const MESHSYNC_DEPLOYMENT_MODES = ['cluster', 'edge'] as const;
+export type MeshSyncDeploymentMode = (typeof MESHSYNC_DEPLOYMENT_MODES)[number];
+
+/** A Kubernetes connection's MeshSync deployment mode changed (`metadata.meshsync_deployment_mode`). */
+export type MeshSyncModeChanged = DomainEvent<
+  'MeshSyncModeChanged',
+  {
+    connection_id: string;
+    organization_id: string;
+    kind: string;
+    name: string;
+    /** The mode before; `cluster` (the default) when none was set. */
+    from: MeshSyncDeploymentMode;
+    to: MeshSyncDeploymentMode;
+    actor: string;
+  }
+>;
+
 export type ConnectionEvent =
   | ConnectionDiscovered
   | ConnectionRegistered
   | StatusChanged
   | ConnectionUpdated
+  | MeshSyncModeChanged
   | ConnectionDeleted;
 
 export type ConnectionEventType = ConnectionEvent['type'];
@@ -95,6 +117,7 @@ export const CONNECTION_EVENT_TYPES = [
   'ConnectionRegistered',
   'StatusChanged',
   'ConnectionUpdated',
+  'MeshSyncModeChanged',
   'ConnectionDeleted',
 ] as const satisfies readonly ConnectionEventType[];
 

@@ -19,7 +19,8 @@ export interface ImportedContext {
   cluster: string;
   /** The kubeconfig user, part of the connection's identity; null for a context without one. */
   user: string | null;
-  connection_id?: string;
+  /** The connection's id. */
+  id?: string;
   /** The connection's status after the import. */
   status?: Status;
   /** True when this import created the connection (and its credential). */

@@ -14,10 +14,24 @@ export interface Caller {
   role: Role;
 }
 
-export interface ConnectionView extends Omit<ConnectionDescriptor, 'identity'> {
+/** An environment a connection is assigned to, as a connection shows it. */
+export interface AssignedEnvironment {
+  id: string;
+  name: string;
+}
+
+/** A connection as the API shows it: Meshery's fields (`id`, `user_id`, `deleted_at`, `environments`) and ours. */
+export interface ConnectionView extends Omit<ConnectionDescriptor, 'identity' | 'connection_id' | 'tags'> {
+  id: string;
   status: Status;
+  tags: string[];
+  /** The user who registered or imported it; null when the system discovered it. */
+  user_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Null unless deleted (only the deleting request sees a deleted connection). */
+  deleted_at: string | null;
+  environments: AssignedEnvironment[];
 }
 
 export interface CredentialView extends CredentialDescriptor {
@@ -28,7 +42,11 @@ export interface CredentialView extends CredentialDescriptor {
 export interface RegisterConnectionRequest {
   caller: Caller;
   kind: string;
+  /** Meshery sends the kind's type and sub-type too: when present they must be the kind's. */
+  type?: string;
+  sub_type?: string;
   name: string;
+  tags?: string[];
   metadata?: Record<string, unknown>;
   credential_id?: string;
   /** An inline secret: stored as a new credential, never echoed back. */
@@ -69,6 +87,7 @@ export interface UpdateConnectionRequest {
   name?: string;
   metadata?: Record<string, unknown>;
   credential_id?: string | null;
+  tags?: string[];
 }
 
 export interface ConnectionRef {
@@ -182,7 +201,7 @@ export type RegistryApi = {
   [R.completeRegistration]: { request: CompleteRegistrationRequest; reply: ConnectionView };
   [R.transition]: { request: TransitionRequest; reply: ConnectionView };
   [R.updateConnection]: { request: UpdateConnectionRequest; reply: ConnectionView };
-  [R.deleteConnection]: { request: ConnectionRef; reply: { connection_id: string } };
+  [R.deleteConnection]: { request: ConnectionRef; reply: { id: string } };
   [R.testConnection]: { request: TestConnectionRequest; reply: ProbeResult };
   [R.discoverConnection]: { request: DiscoverConnectionRequest; reply: DiscoverConnectionReply };
   [R.createCredential]: { request: CreateCredentialRequest; reply: CredentialView };

@@ -10,3 +10,4 @@ export * from './raw-json';
 export * from './reply-inbox';
 export * from './validation-metadata';
 export * from './optional-fields';
+export * from './tags';

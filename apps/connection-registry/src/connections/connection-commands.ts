@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConnectionEvent, ConnectionView } from '@clp/contracts';
+import type { Actor, AssignedEnvironment, ConnectionEvent, ConnectionView } from '@clp/contracts';
 import { connectionIdOf } from '@clp/connection-definitions';
 import { connectionDecider, type ConnectionCommand, type ConnectionState } from '@clp/connection-lifecycle';
 import { EVENT_STORE, ExpectedRevisionConflict, toEnvelopes, type EventStore, type RecordedEvent } from '@clp/event-store';
@@ -11,6 +11,8 @@ export interface LoadedConnection {
   revision: bigint | 'no_stream';
   created_at?: string;
   updated_at?: string;
+  /** The user whose command created it (null: the system discovered it). */
+  user_id?: string | null;
 }
 
 export type Executed = LoadedConnection & { changed: boolean };
@@ -25,12 +27,30 @@ const ATTEMPTS = 5;
 /** Connections whose last known state a replica keeps (a few KB each), least recently used out first. */
 const RECENT_KEPT = 10_000;
 
-/** The view of a connection that exists; deleted ones are not shown, except to the deleting command. */
-export const viewOf = (loaded: LoadedConnection, { includeDeleted = false } = {}): ConnectionView | undefined => {
+const userOf = (actor: Actor): string | null => (actor.type === 'user' ? actor.id : null);
+
+/**
+ * The view of a connection that exists, as the read model's document has it (apply-events.lua);
+ * deleted ones are not shown, except to the deleting command. The stream does not know the
+ * environments: the caller passes them from the read model.
+ */
+export const viewOf = (
+  loaded: LoadedConnection,
+  { includeDeleted = false, environments = [] as AssignedEnvironment[] } = {},
+): ConnectionView | undefined => {
   const { state } = loaded;
   if (state.status === 'none' || (state.status === 'deleted' && !includeDeleted)) return undefined;
-  const { identity: _identity, disconnected_by: _by, ...view } = state;
-  return { ...view, created_at: loaded.created_at ?? '', updated_at: loaded.updated_at ?? '' };
+  const { identity: _identity, disconnected_by: _by, connection_id, tags, ...view } = state;
+  return {
+    id: connection_id,
+    ...view,
+    tags: tags ?? [],
+    user_id: loaded.user_id ?? null,
+    created_at: loaded.created_at ?? '',
+    updated_at: loaded.updated_at ?? '',
+    deleted_at: state.status === 'deleted' ? (loaded.updated_at ?? null) : null,
+    environments: state.status === 'deleted' ? [] : environments,
+  };
 };
 
 /**
@@ -144,6 +164,7 @@ export class ConnectionCommands {
           revision: nextExpectedRevision,
           created_at: loaded.created_at ?? command.metadata.now,
           updated_at: command.metadata.now,
+          user_id: loaded.revision === 'no_stream' ? userOf(command.metadata.actor) : loaded.user_id,
         };
         this.remember(connectionId, stored);
         return { ...stored, changed: true };
@@ -165,6 +186,7 @@ export class ConnectionCommands {
       revision: last ? last.revision : (from?.revision ?? 'no_stream'),
       created_at: from?.created_at ?? recorded[0]?.metadata.occurred_at,
       updated_at: last?.metadata.occurred_at ?? from?.updated_at,
+      user_id: from ? from.user_id : recorded[0] ? userOf(recorded[0].metadata.actor) : undefined,
     };
   }
 

@@ -48,7 +48,7 @@ describe('every allowed transition, and the refused ones, through the NATS API (
       name: `walker-${++n}`,
       metadata: { url: prometheus.url, owner: `owner-${n}` },
     })) as Reply<ConnectionView>;
-    const { connection_id } = result(reply);
+    const { id: connection_id } = result(reply);
     for (const [to, cause] of PATHS[status]) result(await transition(connection_id, to, cause));
     return connection_id;
   };

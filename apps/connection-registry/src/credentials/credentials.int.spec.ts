@@ -99,7 +99,7 @@ describe('credentials (real NATS, Redis and an OCI registry with basic auth)', (
     await registry.stopProcess();
     registryAuth.htpasswd = HTPASSWD[SECOND];
     await registry.start();
-    const connect = () => api.send(R.transition, { caller: operator, connection_id: registered.connection_id, status: 'connected', cause: 'user' });
+    const connect = () => api.send(R.transition, { caller: operator, connection_id: registered.id, status: 'connected', cause: 'user' });
     expect(await connect()).toMatchObject({ error: { code: 'connectivity_failed' } });
 
     // ...rotating the credential makes the same connection use the new one.

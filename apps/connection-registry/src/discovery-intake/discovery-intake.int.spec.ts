@@ -57,18 +57,18 @@ describe('discovery intake (real NATS and Redis)', () => {
   it('an ignored resource stays ignored when discovered again; a deleted one comes back as a new connection', async () => {
     const [ignored, removed] = (await page({ name: 'prom-7', order: 'name asc' })).connections.filter((c) => ['prom-7', 'prom-70'].includes(c.name));
     const send = (subject: string, payload: Record<string, unknown>) => api.send(subject, { caller: admin, ...payload }) as Promise<Reply<unknown>>;
-    await send(SUBJECTS.registry.transition, { connection_id: ignored.connection_id, status: 'ignored', cause: 'user' });
-    await send(SUBJECTS.registry.deleteConnection, { connection_id: removed.connection_id });
+    await send(SUBJECTS.registry.transition, { connection_id: ignored.id, status: 'ignored', cause: 'user' });
+    await send(SUBJECTS.registry.deleteConnection, { connection_id: removed.id });
     await waitFor(async () => (await page()).total_count === 999);
 
     await publish([report(7), report(70)]);
     await waitFor(drained, { message: 'intake drained' });
     // `name` matches substrings (prom-700 too): pick the exact one.
     const again = await waitFor(async () => (await page({ name: 'prom-70' })).connections.find((c) => c.name === 'prom-70'));
-    expect(again.connection_id).not.toBe(removed.connection_id);
+    expect(again.id).not.toBe(removed.id);
     expect(again.status).toBe('discovered');
     const stillIgnored = (await page({ status: ['ignored'] })).connections;
-    expect(stillIgnored.map((c) => c.connection_id)).toEqual([ignored.connection_id]);
+    expect(stillIgnored.map((c) => c.id)).toEqual([ignored.id]);
     expect((await page()).total_count).toBe(1000);
   });
 

@@ -25,13 +25,13 @@ describe('a report repeated after the resource was deleted (real NATS and Redis)
       result(await h.api.request(R.listConnections, { caller: operator, name: 'prom-4242' })).connections.find((c) => c.status === 'discovered');
     await publish();
     const first = await waitFor(live, { message: 'the first connection' });
-    result(await h.api.request(R.transition, { caller: admin, connection_id: first.connection_id, status: 'deleted', cause: 'user' }));
+    result(await h.api.request(R.transition, { caller: admin, connection_id: first.id, status: 'deleted', cause: 'user' }));
     await publish();
     const second = await waitFor(async () => {
       const found = await live();
-      return found && found.connection_id !== first.connection_id ? found : undefined;
+      return found && found.id !== first.id ? found : undefined;
     }, { message: 'a second connection' });
-    const history = result(await h.api.request(R.connectionHistory, { caller: operator, connection_id: second.connection_id }));
+    const history = result(await h.api.request(R.connectionHistory, { caller: operator, connection_id: second.id }));
     expect(history.events.map((e) => e.type)).toEqual(['ConnectionDiscovered']);
   });
 });

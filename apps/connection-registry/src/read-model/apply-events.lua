@@ -2,7 +2,7 @@
 -- before the stored checkpoint was applied already and is skipped, so a redelivery changes nothing.
 -- ARGV[1] = namespace ("registry:"), ARGV[2] = the version active while no pointer is set,
 -- ARGV[3] = the version to write ("v1": keys under "registry:v1:"), ARGV[4] = 'live' | 'rebuild',
--- ARGV[5..] = events as JSON: { position, type, data, occurred_at, at_ms }.
+-- ARGV[5..] = events as JSON: { position, type, data, occurred_at, at_ms, user_id }.
 -- Returns the number of events applied, or -1 when the version's role is not what the caller thinks.
 local namespace, version = ARGV[1], ARGV[3]
 local active = redis.call('GET', namespace .. 'active') or ARGV[2]
@@ -18,6 +18,7 @@ local function idx(org, name) return P .. 'org:' .. org .. ':' .. name end
 
 local function searchText(doc)
   local parts = { doc.name, doc.kind, doc.type, doc.sub_type }
+  for _, tag in ipairs(doc.tags or {}) do parts[#parts + 1] = tag end
   if type(doc.metadata) == 'table' then
     for _, field in ipairs({ 'url', 'server', 'server_location' }) do
       local value = doc.metadata[field]
@@ -32,10 +33,12 @@ end
 -- status and kind filters reads one set, or merges a few, and never intersects large ones (a
 -- kind has one type: a type filter is a set of kinds).
 local function index(doc, add)
-  local org, id = doc.organization_id, doc.connection_id
+  local org, id = doc.organization_id, doc.id
   for _, sorted in ipairs({ { 'updated', doc.updated_ms }, { 'created', doc.created_ms } }) do
     local order, score = sorted[1], sorted[2]
-    for _, name in ipairs({ order, order .. ':status:' .. doc.status, order .. ':kind:' .. doc.kind, order .. ':sk:' .. doc.status .. ':' .. doc.kind }) do
+    local names = { order, order .. ':status:' .. doc.status, order .. ':kind:' .. doc.kind, order .. ':sk:' .. doc.status .. ':' .. doc.kind }
+    for _, tag in ipairs(doc.tags or {}) do names[#names + 1] = order .. ':tag:' .. tag end
+    for _, name in ipairs(names) do
       if add then redis.call('ZADD', idx(org, name), score, id) else redis.call('ZREM', idx(org, name), id) end
     end
   end
@@ -61,11 +64,15 @@ local function load(id)
   return doc
 end
 
+-- Redis's cjson writes an empty table as {}: the list of tags is written here, last. (A
+-- connection's environments are not in the document: the queries add them, see
+-- apply-environment-events.lua.)
 local function store(doc)
-  local created_ms, updated_ms = doc.created_ms, doc.updated_ms
-  doc.created_ms, doc.updated_ms = nil, nil
-  redis.call('SET', docKey(doc.connection_id), cjson.encode(doc))
-  doc.created_ms, doc.updated_ms = created_ms, updated_ms
+  local created_ms, updated_ms, tags = doc.created_ms, doc.updated_ms, doc.tags or {}
+  doc.created_ms, doc.updated_ms, doc.tags = nil, nil, nil
+  local json = cjson.encode(doc)
+  redis.call('SET', docKey(doc.id), string.sub(json, 1, -2) .. ',"tags":' .. (#tags == 0 and '[]' or cjson.encode(tags)) .. '}')
+  doc.created_ms, doc.updated_ms, doc.tags = created_ms, updated_ms, tags
   index(doc, true)
 end
 
@@ -80,11 +87,11 @@ local function apply(event)
     local old = load(data.connection_id)
     if old then index(old, false) end
     local doc = {
-      connection_id = data.connection_id, organization_id = data.organization_id, kind = data.kind,
+      id = data.connection_id, organization_id = data.organization_id, kind = data.kind,
       type = data.type, sub_type = data.sub_type, name = data.name, fingerprint = data.fingerprint,
-      metadata = data.metadata, credential_id = data.credential_id,
-      status = data.status or 'discovered',
-      created_at = event.occurred_at, created_ms = event.at_ms,
+      metadata = data.metadata, credential_id = data.credential_id, tags = data.tags or {},
+      status = data.status or 'discovered', user_id = event.user_id or cjson.null,
+      created_at = event.occurred_at, created_ms = event.at_ms, deleted_at = cjson.null,
     }
     touch(doc, event)
     store(doc)
@@ -95,7 +102,7 @@ local function apply(event)
     doc.status = data.to
     touch(doc, event)
     if data.to == 'deleted' then
-      redis.call('DEL', docKey(doc.connection_id))
+      redis.call('DEL', docKey(doc.id))
     else
       store(doc)
     end
@@ -110,7 +117,7 @@ local function apply(event)
     local doc = load(data.connection_id)
     if doc then
       index(doc, false)
-      redis.call('DEL', docKey(doc.connection_id))
+      redis.call('DEL', docKey(doc.id))
     end
   elseif event.type == 'CredentialCreated' then
     -- Credentials: metadata only (their events carry no secret), one hash per organization.

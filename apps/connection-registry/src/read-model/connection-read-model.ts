@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { ConnectionPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
+import type { AssignedEnvironment, ConnectionPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
 import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
 import { RawJson } from '@clp/messaging';
@@ -24,8 +24,12 @@ const POSITION = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return { v, redis.call('GET', ARGV[1] .. v .. ':checkpoint') or '' }`;
 const CREDENTIALS = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return redis.call('HVALS', ARGV[1] .. v .. ':org:' .. ARGV[3] .. ':credentials')`;
+// A document with the environments of its connection (environment-memberships.ts) added last.
 const GET = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
-return redis.call('GET', ARGV[1] .. v .. ':conn:' .. ARGV[3])`;
+local doc = redis.call('GET', ARGV[1] .. v .. ':conn:' .. ARGV[3])
+if not doc then return nil end
+local environments = redis.call('GET', ARGV[1] .. 'environments:view:' .. ARGV[3]) or '[]'
+return string.sub(doc, 1, -2) .. ',"environments":' .. environments .. '}'`;
 
 const PAGE_OPEN = Buffer.from('{"connections":[');
 const COMMA = Buffer.from(',');
@@ -67,7 +71,7 @@ export class ConnectionReadModel {
   readonly initialVersion: string;
   private readonly scripts: Record<'apply' | 'list' | 'position' | 'credentials' | 'get', LuaScript>;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(READ_MODEL_PREFIX) prefix: string) {
+  constructor(@Inject(REDIS) private readonly redis: Redis, @Inject(READ_MODEL_PREFIX) prefix: string) {
     ({ namespace: this.namespace, initialVersion: this.initialVersion } = parseReadModelPrefix(prefix));
     this.scripts = {
       apply: luaScript(redis, 'registryApplyEvents', APPLY),
@@ -96,9 +100,22 @@ export class ConnectionReadModel {
   async apply(events: RecordedEvent[], version: string, role: 'live' | 'rebuild' = 'live'): Promise<number> {
     if (events.length === 0) return 0;
     const encoded = events.map((e) =>
-      JSON.stringify({ position: e.position, type: e.type, data: e.data, occurred_at: e.metadata.occurred_at, at_ms: Date.parse(e.metadata.occurred_at) }),
+      JSON.stringify({
+        position: e.position,
+        type: e.type,
+        data: e.data,
+        occurred_at: e.metadata.occurred_at,
+        at_ms: Date.parse(e.metadata.occurred_at),
+        user_id: e.metadata.actor.type === 'user' ? e.metadata.actor.id : undefined,
+      }),
     );
     return (await this.scripts.apply(this.namespace, this.initialVersion, version, role, ...encoded)) as number;
+  }
+
+  /** The environments a connection is assigned to, as its document shows them (environment-memberships.ts). */
+  async environmentsOf(connectionId: string): Promise<AssignedEnvironment[]> {
+    const raw = await this.redis.get(`${this.namespace}environments:view:${connectionId}`);
+    return raw ? (JSON.parse(raw) as AssignedEnvironment[]) : [];
   }
 
   async get(organizationId: string, connectionId: string): Promise<ConnectionView | undefined> {

@@ -89,10 +89,18 @@ else
   for i = q.offset + 1, math.min(q.offset + q.limit, total) do ids[#ids + 1] = kept[i] end
 end
 
+-- Each document with the environments of its connection (environment-memberships.ts) added last.
 local docs = {}
 if #ids > 0 then
-  local keys = {}
-  for i, id in ipairs(ids) do keys[i] = P .. 'conn:' .. id end
+  local keys, views = {}, {}
+  for i, id in ipairs(ids) do
+    keys[i] = P .. 'conn:' .. id
+    views[i] = ARGV[1] .. 'environments:view:' .. id
+  end
   docs = redis.call('MGET', unpack(keys))
+  local environments = redis.call('MGET', unpack(views))
+  for i, doc in ipairs(docs) do
+    if doc then docs[i] = string.sub(doc, 1, -2) .. ',"environments":' .. (environments[i] or '[]') .. '}' end
+  end
 end
 return { total, docs, redis.call('HGETALL', idx('summary')) }

@@ -133,7 +133,7 @@ describe('rebuilding the registry read model (real NATS and Redis)', () => {
             rows.push(...result.connections);
             if (result.connections.length < 7) break;
           }
-          expect(rows.map((r) => r.connection_id).sort()).toEqual(expected);
+          expect(rows.map((r) => r.id).sort()).toEqual(expected);
           const times = rows.map((r) => Date.parse(order === 'updated_at' ? r.updated_at : r.created_at));
           expect(times).toEqual([...times].sort((a, b) => (order === 'updated_at' ? b - a : a - b)));
         }

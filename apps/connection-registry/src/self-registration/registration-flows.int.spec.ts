@@ -37,7 +37,7 @@ describe('self-registration and the two-step registration (real NATS, Redis and 
     await h.restart();
     const again = await servers();
     expect(again.total_count).toBe(1);
-    expect(again.connections[0].connection_id).toBe(page.connections[0].connection_id);
+    expect(again.connections[0].id).toBe(page.connections[0].id);
   });
 
   it('init returns a tracker id and the forms; register with it registers once', async () => {
@@ -52,7 +52,7 @@ describe('self-registration and the two-step registration (real NATS, Redis and 
       >;
     const first = result(await register());
     expect(first).toMatchObject({ name: 'two-step', status: 'registered' });
-    expect(result(await register()).connection_id).toBe(first.connection_id);
+    expect(result(await register()).id).toBe(first.id);
 
     expect(await api.send(R.completeRegistration, { caller: operator, id: init.id, kind: 'grafana', name: 'x', metadata: { url: prometheus.url } })).toMatchObject({
       error: { code: 'validation_failed', details: { fields: [{ field: 'kind' }] } },

@@ -107,7 +107,7 @@ describe('cluster scan (real NATS, Redis and registry; a stand-in Kubernetes API
     const scans = api.requests.slice(before).filter((path) => path === '/api/v1/services').length;
     expect(scans).toBeGreaterThanOrEqual(3);
     expect(scans).toBeLessThanOrEqual(6);
-    expect((await observability()).map((c) => c.connection_id)).toEqual(found.map((c) => c.connection_id));
+    expect((await observability()).map((c) => c.id)).toEqual(found.map((c) => c.id));
     const jsm = await nc.jetstreamManager();
     expect((await jsm.streams.info('DISCOVERY_EVENTS')).state.messages).toBe(2);
   });

@@ -35,6 +35,8 @@ export const evolveWatched = (current: WatchedConnection | undefined, event: Con
         ...(credential_id !== undefined ? { credential_id } : {}),
       };
     }
+    case 'MeshSyncModeChanged':
+      return current;
     case 'ConnectionDeleted':
       return undefined;
     default: {

@@ -82,14 +82,14 @@ export class KubeconfigImport {
     if ('error' in discovered) return ['errored', { ...base, reason: discovered.error.message }];
     const { created, connection } = discovered.result;
     let status: Status = connection.status;
-    const entry = (reason?: string): ImportedContext => ({ ...base, connection_id: connection.connection_id, status, created, ...(reason ? { reason } : {}) });
+    const entry = (reason?: string): ImportedContext => ({ ...base, id: connection.id, status, created, ...(reason ? { reason } : {}) });
     if (status === 'ignored') return ['ignored', entry()];
     for (let step = 0; step < MAX_STEPS && status !== 'connected'; step++) {
       const next: Status | undefined = NEXT_TOWARDS_CONNECTED[status];
       if (!next) break;
       const moved: Reply<ConnectionView> = await this.registry.request(
         R.transition,
-        { caller, connection_id: connection.connection_id, status: next, cause: 'user', reason: 'kubeconfig import' },
+        { caller, connection_id: connection.id, status: next, cause: 'user', reason: 'kubeconfig import' },
         { ...trace, timeoutMs: REQUEST_TIMEOUT_MS + this.config.connectivityTimeoutMs },
       );
       if ('error' in moved) {

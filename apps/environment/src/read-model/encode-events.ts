@@ -94,6 +94,7 @@ export const encodeConnectionEvent = (event: ConnectionEvent, seq: number, at: s
       return { ...base, f: fields({ status: event.data.to }), to: event.data.to };
     case 'ConnectionUpdated':
       return { ...base, f: fields(event.data.changes), name: lower(event.data.changes.name), text: addressOf(event.data.changes.metadata) };
+    case 'MeshSyncModeChanged':
     case 'ConnectionDeleted':
       return base;
   }

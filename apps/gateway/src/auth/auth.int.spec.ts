@@ -67,7 +67,7 @@ describe('gateway authentication (real NATS, Redis and registry)', () => {
 
     const created = await h.request('POST', CONNECTIONS, { token: operator, body: form });
     expect(created.status).toBe(201);
-    const deleting = await h.request('DELETE', `${CONNECTIONS}/${created.body.connection_id}`, { token: operator });
+    const deleting = await h.request('DELETE', `${CONNECTIONS}/${created.body.id}`, { token: operator });
     expect(deleting).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
   });
 
@@ -79,7 +79,7 @@ describe('gateway authentication (real NATS, Redis and registry)', () => {
       body: { kind: 'prometheus', name: 'private', metadata: { url: 'http://127.0.0.1:10' } },
     });
     expect(created.status).toBe(201);
-    const path = `${CONNECTIONS}/${created.body.connection_id}`;
+    const path = `${CONNECTIONS}/${created.body.id}`;
     for (const [method, suffix, body] of [
       ['GET', '', undefined],
       ['PUT', '', { name: 'taken' }],

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsString, IsUUID, Length } from 'class-validator';
-import { WhenPresent } from '@clp/messaging';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsString, IsUUID, Length } from 'class-validator';
+import { IsTags, MAX_TAGS, WhenPresent } from '@clp/messaging';
 import { IsBoundedObject, IsSecretFields } from '../validation/decorators';
 
 /** The fields a connection form shares between registering, completing a registration and testing. */
@@ -36,6 +36,47 @@ export const Field = {
       }),
       WhenPresent(),
       IsSecretFields(),
+    ),
+  tags: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        type: [String],
+        maxItems: MAX_TAGS,
+        uniqueItems: true,
+        example: ['production', 'team-a'],
+        description: 'labels to group and find connections by (each 1 to 64 characters)',
+      }),
+      WhenPresent(),
+      IsTags(),
+    ),
+  environmentIds: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        type: [String],
+        format: 'uuid',
+        maxItems: 20,
+        uniqueItems: true,
+        description: 'environments to assign the new connection to, as the Registration Modal does',
+      }),
+      WhenPresent(),
+      IsArray(),
+      ArrayMaxSize(20),
+      ArrayUnique(),
+      IsUUID('all', { each: true }),
+    ),
+  type: () =>
+    applyDecorators(
+      ApiPropertyOptional({ example: 'observability', description: "the kind's type, as Meshery sends it; must be the kind's" }),
+      WhenPresent(),
+      IsString(),
+      Length(1, 64),
+    ),
+  subType: () =>
+    applyDecorators(
+      ApiPropertyOptional({ example: 'monitoring', description: "the kind's sub-type, as Meshery sends it; must be the kind's" }),
+      WhenPresent(),
+      IsString(),
+      Length(1, 64),
     ),
   skipConnectivityTest: () =>
     applyDecorators(

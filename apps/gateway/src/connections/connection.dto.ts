@@ -10,8 +10,20 @@ export class RegisterConnectionDto {
   @Field.kind()
   kind!: string;
 
+  @Field.type()
+  type?: string;
+
+  @Field.subType()
+  sub_type?: string;
+
   @Field.name()
   name!: string;
+
+  @Field.tags()
+  tags?: string[];
+
+  @Field.environmentIds()
+  environment_ids?: string[];
 
   @Field.metadata()
   metadata?: Record<string, unknown>;
@@ -44,6 +56,9 @@ export class UpdateConnectionDto {
   @IsUUID()
   credential_id?: string | null;
 
+  @Field.tags()
+  tags?: string[];
+
   @ApiPropertyOptional({ enum: STATUSES, description: 'a transition requested by a person (cause user)' })
   @WhenPresent()
   @IsIn(STATUSES)
@@ -75,6 +90,12 @@ export class RegistrationStepDto {
   @Field.kind()
   kind!: string;
 
+  @Field.type()
+  type?: string;
+
+  @Field.subType()
+  sub_type?: string;
+
   @ApiPropertyOptional({ format: 'uuid', description: 'register: the tracker id init returned' })
   @RegisterStep()
   @IsUUID()
@@ -88,6 +109,12 @@ export class RegistrationStepDto {
 
   @Field.metadata()
   metadata?: Record<string, unknown>;
+
+  @Field.tags()
+  tags?: string[];
+
+  @Field.environmentIds()
+  environment_ids?: string[];
 
   @Field.credentialId()
   credential_id?: string;

@@ -1,10 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { STATUSES, type ConnectionPage, type ConnectionView, type HistoryEntry, type InitRegistrationReply, type ProbeResult, type Status } from '@clp/contracts';
+import { STATUSES, type AssignedEnvironment, type ConnectionPage, type ConnectionView, type HistoryEntry, type InitRegistrationReply, type ProbeResult, type Status } from '@clp/contracts';
 
 // The OpenAPI shapes of the registry's replies, which the gateway returns as they are.
 
+class AssignedEnvironmentDoc implements AssignedEnvironment {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+}
+
 export class ConnectionViewDoc implements ConnectionView {
-  @ApiProperty({ format: 'uuid' }) connection_id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() organization_id!: string;
   @ApiProperty({ example: 'prometheus' }) kind!: string;
   @ApiProperty({ example: 'observability' }) type!: string;
@@ -16,6 +21,11 @@ export class ConnectionViewDoc implements ConnectionView {
   @ApiProperty({ enum: STATUSES }) status!: Status;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: String, nullable: true, description: 'the user who registered or imported it; null when the system discovered it' })
+  user_id!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null unless deleted' }) deleted_at!: string | null;
+  @ApiProperty({ type: [AssignedEnvironmentDoc], description: 'the environments it is assigned to' }) environments!: AssignedEnvironmentDoc[];
 }
 
 export class ConnectionPageDoc implements ConnectionPage {

@@ -10,6 +10,7 @@ import { IdParams } from '../validation/id-params';
 import { RegisterConnectionDto, RegistrationStepDto, TestConnectionDto, UpdateConnectionDto } from './connection.dto';
 import { ConnectionPageDoc, ConnectionViewDoc, HistoryDoc, ProbeResultDoc, RegistrationStartedDoc } from './connection.views';
 import { ListConnectionsQueryDto } from './list-connections.query';
+import { RegisterConnection } from './register-connection';
 import { UpdateConnection } from './update-connection';
 
 const R = SUBJECTS.registry;
@@ -21,6 +22,7 @@ const R = SUBJECTS.registry;
 export class ConnectionsController {
   constructor(
     private readonly registry: RegistryClient,
+    private readonly registration: RegisterConnection,
     private readonly updates: UpdateConnection,
   ) {}
 
@@ -34,8 +36,9 @@ export class ConnectionsController {
   @Post()
   @ApiOperation({ summary: 'register a connection by hand; a failed connectivity test registers it in not found' })
   @ApiCreatedResponse({ type: ConnectionViewDoc })
-  register(@Context() context: RequestContext, @Body() body: RegisterConnectionDto) {
-    return this.registry.call(R.registerConnection, context, body);
+  register(@Context() context: RequestContext, @Body() body: RegisterConnectionDto): Promise<ConnectionView> {
+    const { environment_ids, ...registration } = body;
+    return this.registration.apply(context, environment_ids, () => this.registry.call(R.registerConnection, context, registration));
   }
 
   @Post('register')
@@ -45,9 +48,11 @@ export class ConnectionsController {
     schema: { oneOf: [{ $ref: getSchemaPath(RegistrationStartedDoc) }, { $ref: getSchemaPath(ConnectionViewDoc) }] },
   })
   registrationStep(@Context() context: RequestContext, @Body() body: RegistrationStepDto): Promise<InitRegistrationReply | ConnectionView> {
-    const { status, id, name, ...form } = body;
+    const { status, id, name, environment_ids, ...form } = body;
     if (status === 'init') return this.registry.call(R.initRegistration, context, { kind: body.kind });
-    return this.registry.call(R.completeRegistration, context, { ...form, id: id as string, name: name as string });
+    return this.registration.apply(context, environment_ids, () =>
+      this.registry.call(R.completeRegistration, context, { ...form, id: id as string, name: name as string }),
+    );
   }
 
   @Post('test')

@@ -58,12 +58,12 @@ describe('connections over HTTP (real NATS, Redis, registry and Prometheus)', ()
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ kind: 'prometheus', name: 'metrics', status: 'registered', organization_id: 'org-c' });
     expect(created.body.credential_id).toEqual(expect.any(String));
-    const id = created.body.connection_id;
+    const id = created.body.id;
     const path = `${CONNECTIONS}/${id}`;
 
-    expect((await call('GET', path, viewer)).body).toMatchObject({ connection_id: id, status: 'registered' });
+    expect((await call('GET', path, viewer)).body).toMatchObject({ id, status: 'registered' });
     const page = await listed('status=["registered"]&kind=prometheus', 1);
-    expect(page).toMatchObject({ page: 0, page_size: 10, connections: [{ connection_id: id }], status_summary: { registered: 1 } });
+    expect(page).toMatchObject({ page: 0, page_size: 10, connections: [{ id }], status_summary: { registered: 1 } });
     expect((await listed('status=connected', 0)).connections).toEqual([]);
 
     const renamed = await call('PUT', path, operator, { name: 'metrics (staging)', metadata: { environment: 'staging' } });
@@ -87,10 +87,10 @@ describe('connections over HTTP (real NATS, Redis, registry and Prometheus)', ()
 
     await listed('search=staging&order=name%20asc', 0);
     const byName = await listed('name=maintenance&order=created_at%20asc', 1);
-    expect(byName.connections[0]).toMatchObject({ connection_id: id, status: 'maintenance' });
+    expect(byName.connections[0]).toMatchObject({ id, status: 'maintenance' });
 
     const deleted = await call('DELETE', path, admin);
-    expect(deleted).toMatchObject({ status: 200, body: { connection_id: id, status: 'deleted' } });
+    expect(deleted).toMatchObject({ status: 200, body: { id, status: 'deleted' } });
     expect(await call('GET', path, viewer)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     await listed('kind=prometheus', 0);
 
@@ -113,14 +113,14 @@ describe('connections over HTTP (real NATS, Redis, registry and Prometheus)', ()
     const closed = `http://127.0.0.1:${await freePort()}`;
     const created = await call('POST', CONNECTIONS, operator, { kind: 'prometheus', name: 'gone', metadata: { url: closed } });
     expect(created).toMatchObject({ status: 201, body: { status: 'not found' } });
-    const path = `${CONNECTIONS}/${created.body.connection_id}`;
+    const path = `${CONNECTIONS}/${created.body.id}`;
 
     const refused = await call('PUT', path, operator, { status: 'registered' });
     expect(refused).toMatchObject({ status: 422, body: { error: { code: 'connectivity_failed', details: { probe: { ok: false } } } } });
     expect((await call('GET', path, viewer)).body.status).toBe('not found');
 
     const again = await call('POST', CONNECTIONS, operator, { kind: 'prometheus', name: 'gone again', metadata: { url: closed } });
-    expect(again).toMatchObject({ status: 409, body: { error: { code: 'conflict', details: { connection_id: created.body.connection_id } } } });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'conflict', details: { connection_id: created.body.id } } } });
 
     // An admin may skip the test.
     const skipped = await call('PUT', path, admin, { status: 'registered', skip_connectivity_test: true });
@@ -146,7 +146,7 @@ describe('connections over HTTP (real NATS, Redis, registry and Prometheus)', ()
     const registered = await call('POST', `${CONNECTIONS}/register`, operator, step);
     expect(registered).toMatchObject({ status: 201, body: { kind: 'grafana', name: 'dashboards', status: 'not found' } });
     const repeated = await call('POST', `${CONNECTIONS}/register`, operator, step);
-    expect(repeated.body.connection_id).toBe(registered.body.connection_id);
+    expect(repeated.body.id).toBe(registered.body.id);
 
     const otherKind = await call('POST', `${CONNECTIONS}/register`, operator, { ...step, kind: 'prometheus' });
     expect(otherKind).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: { fields: [{ field: 'kind' }] } } } });

@@ -16,15 +16,15 @@ export class UpdateConnection {
   constructor(private readonly registry: RegistryClient) {}
 
   async apply(context: RequestContext, connection_id: string, body: UpdateConnectionDto): Promise<ConnectionView> {
-    const { name, metadata, credential_id, status, reason, skip_connectivity_test } = body;
-    const changes = name !== undefined || metadata !== undefined || credential_id !== undefined;
+    const { name, metadata, credential_id, tags, status, reason, skip_connectivity_test } = body;
+    const changes = name !== undefined || metadata !== undefined || credential_id !== undefined || tags !== undefined;
     if (status === undefined) {
       const orphans = (['reason', 'skip_connectivity_test'] as const).filter((field) => body[field] !== undefined);
       if (orphans.length) throw validationFailed(orphans.map((field) => ({ field, reasons: [`${field} goes with status`] })));
-      if (!changes) throw validationFailed([{ field: 'body', reasons: ['give name, metadata, credential_id or status'] }]);
+      if (!changes) throw validationFailed([{ field: 'body', reasons: ['give name, metadata, credential_id, tags or status'] }]);
     }
     let view: ConnectionView | undefined;
-    if (changes) view = await this.registry.call(R.updateConnection, context, { connection_id, name, metadata, credential_id });
+    if (changes) view = await this.registry.call(R.updateConnection, context, { connection_id, name, metadata, credential_id, tags });
     if (status !== undefined) {
       view = await this.registry.call(R.transition, context, { connection_id, status, cause: 'user', reason, skip_connectivity_test });
     }

@@ -77,7 +77,7 @@ describe('credentials over HTTP (real NATS, Redis and registry)', () => {
       credential_id: credential.body.credential_id,
     });
     expect(connection).toMatchObject({ status: 201, body: { credential_id: credential.body.credential_id } });
-    const cleared = await call('PUT', `/api/integrations/connections/${connection.body.connection_id}`, operator, { credential_id: null });
+    const cleared = await call('PUT', `/api/integrations/connections/${connection.body.id}`, operator, { credential_id: null });
     expect(cleared).toMatchObject({ status: 200, body: { credential_id: null } });
   });
 

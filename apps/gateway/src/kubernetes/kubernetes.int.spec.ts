@@ -106,14 +106,14 @@ describe('Kubernetes discovery over HTTP (real NATS, Redis, registry and discove
     const { connected, registered, ignored, errored } = first.body;
     expect({ ignored, errored }).toEqual({ ignored: [], errored: [] });
     expect(connected).toEqual([
-      { context: 'dev-admin', cluster: 'dev', user: 'dev-admin', connection_id: expect.any(String), status: 'connected', created: true },
+      { context: 'dev-admin', cluster: 'dev', user: 'dev-admin', id: expect.any(String), status: 'connected', created: true },
     ]);
     expect(byContext(registered)).toEqual({
       'dev-viewer': expect.objectContaining({ cluster: 'dev', user: 'dev-viewer', status: 'discovered', created: true, reason: expect.stringContaining('connectivity test failed') }),
       staging: expect.objectContaining({ cluster: 'staging', user: 'staging-basic', status: 'discovered', created: true, reason: expect.any(String) }),
     });
     // Two users of one cluster are two connections.
-    expect(connected[0].connection_id).not.toBe(byContext(registered)['dev-viewer'].connection_id);
+    expect(connected[0].id).not.toBe(byContext(registered)['dev-viewer'].id);
     const page = await listed(operator, 'kind=kubernetes&order=name%20asc', 3);
     expect(page.connections.map((c: { name: string; metadata: object }) => [c.name, c.metadata])).toEqual([
       ['dev-admin', { server: api.url, context: 'dev-admin', user: 'dev-admin' }],
@@ -127,7 +127,7 @@ describe('Kubernetes discovery over HTTP (real NATS, Redis, registry and discove
     const again = await call('POST', ROUTE, operator, { kubeconfig });
     expect(again.status).toBe(200);
     const ids = (answer: HttpAnswer) =>
-      Object.fromEntries([...answer.body.connected, ...answer.body.registered].map((e: { context: string; connection_id: string }) => [e.context, e.connection_id]));
+      Object.fromEntries([...answer.body.connected, ...answer.body.registered].map((e: { context: string; id: string }) => [e.context, e.id]));
     expect(ids(again)).toEqual(ids(first));
     expect(again.body.connected).toEqual([expect.objectContaining({ context: 'dev-admin', status: 'connected', created: false })]);
     expect(again.body.registered.map((e: { created: boolean }) => e.created)).toEqual([false, false]);
@@ -137,13 +137,13 @@ describe('Kubernetes discovery over HTTP (real NATS, Redis, registry and discove
 
   it('leaves an ignored context ignored on the next upload', async () => {
     const viewerContext = byContext(first.body.registered)['dev-viewer'];
-    const ignored = await call('PUT', `${CONNECTIONS}/${viewerContext.connection_id}`, operator, { status: 'ignored' });
+    const ignored = await call('PUT', `${CONNECTIONS}/${viewerContext.id}`, operator, { status: 'ignored' });
     expect(ignored.body.status).toBe('ignored');
     const again = await uploadMultipart(operator, kubeconfig);
     expect(again.body.ignored).toEqual([
-      { context: 'dev-viewer', cluster: 'dev', user: 'dev-viewer', connection_id: viewerContext.connection_id, status: 'ignored', created: false },
+      { context: 'dev-viewer', cluster: 'dev', user: 'dev-viewer', id: viewerContext.id, status: 'ignored', created: false },
     ]);
-    expect((await call('GET', `${CONNECTIONS}/${viewerContext.connection_id}`, operator)).body.status).toBe('ignored');
+    expect((await call('GET', `${CONNECTIONS}/${viewerContext.id}`, operator)).body.status).toBe('ignored');
     await listed(operator, 'kind=kubernetes', 3);
   });
 
@@ -152,7 +152,7 @@ describe('Kubernetes discovery over HTTP (real NATS, Redis, registry and discove
     expect(scan.status).toBe(200);
     const [cluster] = scan.body.clusters;
     expect(scan.body.clusters).toHaveLength(1);
-    expect(cluster).toMatchObject({ connection_id: first.body.connected[0].connection_id, name: 'dev-admin', services: 8 });
+    expect(cluster).toMatchObject({ connection_id: first.body.connected[0].id, name: 'dev-admin', services: 8 });
     expect(cluster.found.map((f: { kind: string; url: string }) => [f.kind, f.url])).toEqual([
       ['prometheus', 'http://prometheus-server.monitoring.svc:9090'],
       ['grafana', 'http://grafana.monitoring.svc:80'],
@@ -180,8 +180,8 @@ describe('Kubernetes discovery over HTTP (real NATS, Redis, registry and discove
       { message: 'the third report handled' },
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await listed(operator, 'type=observability', 2)).connections.map((c: { connection_id: string }) => c.connection_id).sort()).toEqual(
-      page.connections.map((c: { connection_id: string }) => c.connection_id).sort(),
+    expect((await listed(operator, 'type=observability', 2)).connections.map((c: { id: string }) => c.id).sort()).toEqual(
+      page.connections.map((c: { id: string }) => c.id).sort(),
     );
     expect(api.requests.filter((path) => path === '/api/v1/services')).toHaveLength(2);
   });

@@ -7,7 +7,7 @@ export class ImportedContextDoc implements ImportedContext {
   @ApiProperty() context!: string;
   @ApiProperty() cluster!: string;
   @ApiProperty({ type: String, nullable: true, description: 'the kubeconfig user, part of the connection identity' }) user!: string | null;
-  @ApiPropertyOptional({ format: 'uuid' }) connection_id?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the connection' }) id?: string;
   @ApiPropertyOptional({ enum: STATUSES }) status?: Status;
   @ApiPropertyOptional({ description: 'true when this upload created the connection and its credential' }) created?: boolean;
   @ApiPropertyOptional({ description: 'why it is not connected, or why it was not imported; never a secret' }) reason?: string;

@@ -101,6 +101,18 @@ const fromConnection = (event: IntegrationEvent<ConnectionEvent>): NewNotificati
         metadata: { to: d.status, kind: d.kind, name: d.name, ...trace(event) },
       };
     }
+    case 'MeshSyncModeChanged': {
+      const d = event.data;
+      return {
+        ...base(event, d.organization_id),
+        category: 'connection',
+        action: 'meshsync_mode_changed',
+        severity: 'informational',
+        description: `${d.kind} connection "${d.name}": MeshSync deployment mode changed from ${d.from} to ${d.to}`,
+        acted_upon: d.connection_id,
+        metadata: { from: d.from, to: d.to, kind: d.kind, name: d.name, ...trace(event) },
+      };
+    }
     // The StatusChanged to `deleted` of the same decision is the deletion's notification, and
     // an update is no lifecycle change: neither makes one of its own.
     case 'ConnectionDeleted':

@@ -22,6 +22,6 @@ export class DeleteConnectionController {
       traceOf(context),
       loaded,
     );
-    return { connection_id: request.connection_id };
+    return { id: request.connection_id };
   }
 }

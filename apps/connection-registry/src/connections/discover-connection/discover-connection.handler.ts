@@ -5,6 +5,7 @@ import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
 import { Credentials } from '../../credentials/credentials';
+import { ConnectionReadModel } from '../../read-model/connection-read-model';
 import type { DiscoverConnectionDto } from './discover-connection.dto';
 
 /**
@@ -17,6 +18,7 @@ export class DiscoverConnectionHandler {
   constructor(
     private readonly connections: ConnectionCommands,
     private readonly credentials: Credentials,
+    private readonly readModel: ConnectionReadModel,
   ) {}
 
   async handle(request: DiscoverConnectionDto, trace: TraceIds): Promise<DiscoverConnectionReply> {
@@ -30,7 +32,7 @@ export class DiscoverConnectionHandler {
 
     // Checked first so that importing the same resource again stores no second credential.
     const live = await this.connections.liveForFingerprint(resource.fingerprint);
-    if (live) return { connection: viewOf(live) as ConnectionView, created: false };
+    if (live) return { connection: viewOf(live, { environments: await this.readModel.environmentsOf(live.connection_id) }) as ConnectionView, created: false };
 
     const credential_id = inline
       ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).credential_id

@@ -42,27 +42,27 @@ describe('registry.cmd.discover-connection (real NATS and Redis)', () => {
     const again = result(await discover({ ...cluster('alice'), name: 'renamed', credential_secret: { token: 'another-token-9f' } }));
     expect(again).toEqual({ created: false, connection: first.connection });
     await credentialCount(1);
-    const history = result(await h.api.request(R.connectionHistory, { caller: operator, connection_id: first.connection.connection_id }));
+    const history = result(await h.api.request(R.connectionHistory, { caller: operator, connection_id: first.connection.id }));
     expect(history.events.map((e) => e.type)).toEqual(['ConnectionDiscovered']);
     expect(history.events[0]).toMatchObject({ actor: 'olivia', data: { source: 'kubeconfig' } });
   });
 
   it('leaves an ignored connection ignored, and makes a new one after a deletion', async () => {
     const { connection } = result(await discover(cluster('bob')));
-    result(await h.api.request(R.transition, { caller: operator, connection_id: connection.connection_id, status: 'ignored', cause: 'user' }));
+    result(await h.api.request(R.transition, { caller: operator, connection_id: connection.id, status: 'ignored', cause: 'user' }));
     const ignored = result(await discover(cluster('bob')));
-    expect(ignored).toMatchObject({ created: false, connection: { connection_id: connection.connection_id, status: 'ignored' } });
+    expect(ignored).toMatchObject({ created: false, connection: { id: connection.id, status: 'ignored' } });
 
-    result(await h.api.request(R.transition, { caller: admin, connection_id: connection.connection_id, status: 'deleted', cause: 'user' }));
+    result(await h.api.request(R.transition, { caller: admin, connection_id: connection.id, status: 'deleted', cause: 'user' }));
     const reborn = result(await discover(cluster('bob')));
     expect(reborn).toMatchObject({ created: true, connection: { status: 'discovered' } });
-    expect(reborn.connection.connection_id).not.toBe(connection.connection_id);
+    expect(reborn.connection.id).not.toBe(connection.id);
   });
 
   it('keeps one connection and one credential when the same new resource is discovered at once many times', async () => {
     const before = result(await h.api.request(R.listCredentials, { caller: admin, pagesize: 100 })).total_count;
     const replies = await Promise.all(Array.from({ length: 6 }, () => discover(cluster('carol'))).map(async (r) => result(await r)));
-    expect(new Set(replies.map((r) => r.connection.connection_id)).size).toBe(1);
+    expect(new Set(replies.map((r) => r.connection.id)).size).toBe(1);
     expect(replies.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(replies.map((r) => r.connection.credential_id)).size).toBe(1);
     await credentialCount(before + 1);

@@ -1,15 +1,28 @@
 import { IsBoolean, IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
 import type { RegisterConnectionRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
-import { CallerRequest, WhenPresent } from '@clp/messaging';
+import { CallerRequest, IsTags, WhenPresent } from '@clp/messaging';
 
 export class RegisterConnectionDto extends CallerRequest implements RegisterConnectionRequest {
   @IsIn(KINDS)
   kind!: string;
 
+  /** Checked against the kind's definition (a client may send them; they always come from it). */
+  @WhenPresent()
+  @IsString()
+  type?: string;
+
+  @WhenPresent()
+  @IsString()
+  sub_type?: string;
+
   @IsString()
   @Length(1, 100)
   name!: string;
+
+  @WhenPresent()
+  @IsTags()
+  tags?: string[];
 
   @WhenPresent()
   @IsObject()

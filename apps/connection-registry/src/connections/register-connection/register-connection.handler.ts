@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ReplyError, type ConnectionView } from '@clp/contracts';
-import { connectionFormErrors, credentialFormErrors, kindDefinition, resourceOf } from '@clp/connection-definitions';
+import { classificationErrors, connectionFormErrors, credentialFormErrors, kindDefinition, learnedMetadata, resourceOf } from '@clp/connection-definitions';
 import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
@@ -27,13 +27,17 @@ export class RegisterConnectionHandler {
     if (inline && request.credential_id) {
       throw validationFailed([{ field: 'credential_id', reasons: ['give credential_id or credential_secret, not both'] }]);
     }
-    const errors = [...connectionFormErrors(definition, metadata), ...(inline ? credentialFormErrors(definition, inline) : [])];
+    const errors = [
+      ...classificationErrors(definition, request),
+      ...connectionFormErrors(definition, metadata),
+      ...(inline ? credentialFormErrors(definition, inline) : []),
+    ];
     if (errors.length) throw validationFailed(errors);
     if (request.credential_id) await this.credentials.visible(caller, request.credential_id);
     const secret = inline ?? (await this.credentials.secretOf(request.credential_id));
 
     const probe = request.skip_connectivity_test ? undefined : await this.connectivity.test(definition, metadata, secret);
-    const resource = resourceOf(definition, caller.organization_id, request.name, metadata);
+    const resource = resourceOf(definition, caller.organization_id, request.name, { ...metadata, ...learnedMetadata(definition, metadata, probe) });
     const meta = commandMetadata(caller);
     // An inline secret becomes a credential; if the registration is refused, it goes again.
     const credential_id = inline
@@ -48,6 +52,7 @@ export class RegisterConnectionHandler {
           data: {
             connection_id,
             ...resource,
+            ...(request.tags?.length ? { tags: request.tags } : {}),
             credential_id,
             auto_connect: definition.auto_connect,
             ...(probe ? { probe } : {}),

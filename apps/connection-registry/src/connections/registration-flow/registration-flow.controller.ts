@@ -8,6 +8,7 @@ import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata, traceOf } from '../command-context';
 import { ConnectionCommands, viewOf } from '../connection-commands';
 import { RegisterConnectionHandler } from '../register-connection/register-connection.handler';
+import { ConnectionReadModel } from '../../read-model/connection-read-model';
 import { CompleteRegistrationDto, InitRegistrationDto } from './registration-flow.dto';
 
 type RegistrationEvent =
@@ -27,6 +28,7 @@ export class RegistrationFlowController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly register: RegisterConnectionHandler,
     private readonly connections: ConnectionCommands,
+    private readonly readModel: ConnectionReadModel,
   ) {}
 
   @MessagePattern(SUBJECTS.registry.initRegistration)
@@ -58,13 +60,15 @@ export class RegistrationFlowController {
     }
     const done = events.find((e) => e.type === 'RegistrationCompleted');
     if (done?.type === 'RegistrationCompleted') {
-      const view = viewOf(await this.connections.load(done.data.connection_id));
+      const view = viewOf(await this.connections.load(done.data.connection_id), {
+        environments: await this.readModel.environmentsOf(done.data.connection_id),
+      });
       if (!view) throw new ReplyError('not_found', 'the registered connection was deleted');
       return view;
     }
     const trace = traceOf(context);
     const view = await this.register.handle(request, trace);
-    const completed: RegistrationEvent = { type: 'RegistrationCompleted', data: { id: request.id, connection_id: view.connection_id } };
+    const completed: RegistrationEvent = { type: 'RegistrationCompleted', data: { id: request.id, connection_id: view.id } };
     await this.store.appendToStream(trackerStream(request.id), toEnvelopes([completed], { ...commandMetadata(request.caller), ...trace }), {
       expectedRevision: last.revision,
     });

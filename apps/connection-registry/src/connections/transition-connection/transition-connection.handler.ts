@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConnectionView } from '@clp/contracts';
-import { definitionOf } from '@clp/connection-definitions';
+import { definitionOf, learnedMetadata } from '@clp/connection-definitions';
 import { needsConnectivityTest, type Connection } from '@clp/connection-lifecycle';
 import { requireRole } from '@clp/messaging';
 import { commandMetadata, visibleTo } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
 import { Credentials } from '../../credentials/credentials';
 import { CONNECTIVITY, type ConnectivityTester } from '../connectivity';
+import { ConnectionReadModel } from '../../read-model/connection-read-model';
 import type { TransitionConnectionDto } from './transition-connection.dto';
 
 @Injectable()
@@ -15,6 +16,7 @@ export class TransitionConnectionHandler {
     private readonly connections: ConnectionCommands,
     private readonly credentials: Credentials,
     @Inject(CONNECTIVITY) private readonly connectivity: ConnectivityTester,
+    private readonly readModel: ConnectionReadModel,
   ) {}
 
   async handle(request: TransitionConnectionDto, trace: TraceIds): Promise<ConnectionView> {
@@ -48,7 +50,11 @@ export class TransitionConnectionHandler {
       trace,
       loaded,
     );
+    const learned = definition && result.changed ? learnedMetadata(definition, state.metadata, probe) : {};
+    const final = Object.keys(learned).length
+      ? await this.connections.execute(request.connection_id, { type: 'UpdateConnection', data: { metadata: learned }, metadata: commandMetadata(caller, cause) }, trace)
+      : result;
     // A transition to deleted answers with the connection as it was left: deleted.
-    return viewOf(result, { includeDeleted: true }) as ConnectionView;
+    return viewOf(final, { includeDeleted: true, environments: await this.readModel.environmentsOf(request.connection_id) }) as ConnectionView;
   }
 }

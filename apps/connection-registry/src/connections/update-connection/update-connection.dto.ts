@@ -1,6 +1,6 @@
 import { IsObject, IsString, IsUUID, Length } from 'class-validator';
 import type { UpdateConnectionRequest } from '@clp/contracts';
-import { CallerRequest, WhenPresent, WhenPresentOrNull } from '@clp/messaging';
+import { CallerRequest, IsTags, WhenPresent, WhenPresentOrNull } from '@clp/messaging';
 
 export class UpdateConnectionDto extends CallerRequest implements UpdateConnectionRequest {
   @IsUUID()
@@ -19,4 +19,8 @@ export class UpdateConnectionDto extends CallerRequest implements UpdateConnecti
   @WhenPresentOrNull()
   @IsUUID()
   credential_id?: string | null;
+
+  @WhenPresent()
+  @IsTags()
+  tags?: string[];
 }

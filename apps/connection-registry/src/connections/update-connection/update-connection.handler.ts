@@ -6,6 +6,7 @@ import { requireRole, validationFailed } from '@clp/messaging';
 import { commandMetadata, visibleTo } from '../command-context';
 import { ConnectionCommands, viewOf, type TraceIds } from '../connection-commands';
 import { Credentials } from '../../credentials/credentials';
+import { ConnectionReadModel } from '../../read-model/connection-read-model';
 import type { UpdateConnectionDto } from './update-connection.dto';
 
 /** Merges name and metadata; the merged metadata must still fill the kind's form. */
@@ -14,6 +15,7 @@ export class UpdateConnectionHandler {
   constructor(
     private readonly connections: ConnectionCommands,
     private readonly credentials: Credentials,
+    private readonly readModel: ConnectionReadModel,
   ) {}
 
   async handle(request: UpdateConnectionDto, trace: TraceIds): Promise<ConnectionView> {
@@ -31,13 +33,13 @@ export class UpdateConnectionHandler {
       request.connection_id,
       {
         type: 'UpdateConnection',
-        data: { name: request.name, metadata: request.metadata, credential_id: request.credential_id },
+        data: { name: request.name, metadata: request.metadata, credential_id: request.credential_id, tags: request.tags },
         metadata: commandMetadata(caller),
       },
       trace,
       loaded,
     );
-    const view = viewOf(result);
+    const view = viewOf(result, { environments: await this.readModel.environmentsOf(request.connection_id) });
     if (!view) throw new ReplyError('not_found', 'connection not found');
     return view;
   }

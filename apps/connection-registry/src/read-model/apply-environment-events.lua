@@ -1,0 +1,77 @@
+-- The environments each connection is assigned to, from ENVIRONMENT_EVENTS (the environment
+-- service's events on the bus), applied with their checkpoint atomically: a message at or before
+-- the checkpoint was applied already, so a redelivery or a second replica changes nothing.
+-- They live beside the versioned read model, not in it: a rebuild of the connections leaves them
+-- be, and the queries add a connection's list to its document as they read it.
+-- ARGV[1] = prefix ("registry:environments:"), ARGV[2..] = messages as JSON: { seq, type, data }.
+-- Returns the number of messages applied.
+local P = ARGV[1]
+local checkpoint = tonumber(redis.call('GET', P .. 'checkpoint') or '0')
+
+local function members(env) return P .. 'env:' .. env .. ':members' end
+local function nameKey(env) return P .. 'env:' .. env .. ':name' end
+local function assigned(id) return P .. 'conn:' .. id end
+local function view(id) return P .. 'view:' .. id end
+
+-- The list a connection shows, as JSON, ordered by name then id.
+local function render(id)
+  local flat = redis.call('HGETALL', assigned(id))
+  if #flat == 0 then
+    redis.call('DEL', view(id))
+    return
+  end
+  local envs = {}
+  for i = 1, #flat, 2 do envs[#envs + 1] = { id = flat[i], name = flat[i + 1] } end
+  table.sort(envs, function(a, b)
+    if a.name == b.name then return a.id < b.id end
+    return a.name < b.name
+  end)
+  local parts = {}
+  for i, env in ipairs(envs) do parts[i] = cjson.encode(env) end
+  redis.call('SET', view(id), '[' .. table.concat(parts, ',') .. ']')
+end
+
+-- Renames the environment on each of its connections, or removes it from them (`name` nil).
+local function everyMember(env, name)
+  for _, id in ipairs(redis.call('SMEMBERS', members(env))) do
+    if name then redis.call('HSET', assigned(id), env, name) else redis.call('HDEL', assigned(id), env) end
+    render(id)
+  end
+end
+
+local function apply(event)
+  local data = event.data
+  local env = data.environment_id
+  if type(env) ~= 'string' then return end
+  if event.type == 'EnvironmentCreated' then
+    redis.call('SET', nameKey(env), data.name)
+  elseif event.type == 'EnvironmentUpdated' then
+    if type(data.changes) == 'table' and type(data.changes.name) == 'string' then
+      redis.call('SET', nameKey(env), data.changes.name)
+      everyMember(env, data.changes.name)
+    end
+  elseif event.type == 'EnvironmentDeleted' or event.type == 'EnvironmentPurged' then
+    everyMember(env, nil)
+    redis.call('DEL', members(env))
+  elseif event.type == 'ConnectionAssigned' and type(data.connection_id) == 'string' then
+    redis.call('SADD', members(env), data.connection_id)
+    redis.call('HSET', assigned(data.connection_id), env, redis.call('GET', nameKey(env)) or '')
+    render(data.connection_id)
+  elseif event.type == 'ConnectionUnassigned' and type(data.connection_id) == 'string' then
+    redis.call('SREM', members(env), data.connection_id)
+    redis.call('HDEL', assigned(data.connection_id), env)
+    render(data.connection_id)
+  end
+end
+
+local applied = 0
+for i = 2, #ARGV do
+  local event = cjson.decode(ARGV[i])
+  if event.seq > checkpoint then
+    apply(event)
+    checkpoint = event.seq
+    applied = applied + 1
+  end
+end
+if applied > 0 then redis.call('SET', P .. 'checkpoint', checkpoint) end
+return applied

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { DeliverPolicy, type ConsumerMessages, type NatsConnection } from 'nats';
+import { INTEGRATION_STREAMS } from '@clp/contracts';
+import { batchesOf } from '@clp/event-store';
+import { ensureStream } from '@clp/messaging';
+import { NATS_CONNECTION } from '../registry-runtime';
+import { READ_MODEL_PREFIX, REDIS, parseReadModelPrefix, script } from './connection-read-model';
+import { luaScript, type LuaScript } from './lua-script';
+
+const STREAM = INTEGRATION_STREAMS.environments;
+const APPLY = script('apply-environment-events.lua');
+
+/** Where the memberships live: beside the versioned read model, under its namespace. */
+export const membershipPrefix = (readModelPrefix: string): string => `${parseReadModelPrefix(readModelPrefix).namespace}environments:`;
+
+interface Message {
+  seq: number;
+  type: string;
+  data: unknown;
+}
+
+const decoder = new TextDecoder();
+
+/** A message's event, or a no-op that still moves the checkpoint past it (nothing here can fail on it). */
+const messageOf = (seq: number, payload: Uint8Array): Message => {
+  try {
+    const event = JSON.parse(decoder.decode(payload)) as { type?: unknown; data?: unknown };
+    if (typeof event.type === 'string' && typeof event.data === 'object' && event.data !== null) return { seq, type: event.type, data: event.data };
+  } catch {
+    // not JSON: skipped below
+  }
+  return { seq, type: 'NotAnEnvironmentEvent', data: {} };
+};
+
+/**
+ * The environments each connection shows (`environments: [{id, name}]`): ENVIRONMENT_EVENTS
+ * after the memberships' checkpoint, in order, then live, through an ordered consumer (nothing
+ * acknowledged, nothing left on the server). Every replica runs it; the checkpoint makes a batch
+ * another replica applied a no-op, and a Redis without it starts again from the stream's start.
+ */
+@Injectable()
+export class EnvironmentMemberships implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EnvironmentMemberships.name);
+  private readonly prefix: string;
+  private readonly apply: LuaScript;
+  private stopped = false;
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(READ_MODEL_PREFIX) readModelPrefix: string,
+  ) {
+    this.prefix = membershipPrefix(readModelPrefix);
+    this.apply = luaScript(redis, 'registryApplyEnvironmentEvents', APPLY);
+  }
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    // nats.js resolves close() only when the iterator is read again: not awaited.
+    void this.messages?.close();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await ensureStream(await this.nc.jetstreamManager(), STREAM);
+        const last = Number((await this.redis.get(`${this.prefix}checkpoint`)) ?? 0);
+        const consumer = await this.nc.jetstream().consumers.get(STREAM.name, {
+          ...(last > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 } : {}),
+        });
+        this.messages = await consumer.consume({ max_messages: 1024 });
+        if (this.stopped) void this.messages.close();
+        const decoded = (async function* (messages: ConsumerMessages) {
+          for await (const message of messages) yield messageOf(message.seq, message.data);
+        })(this.messages);
+        for await (const batch of batchesOf(decoded, 500)) {
+          if (this.stopped) break;
+          await this.apply(this.prefix, ...batch.map((message) => JSON.stringify(message)));
+        }
+      } catch (error) {
+        if (this.stopped) break;
+        this.logger.error(`environment memberships interrupted, resuming from their checkpoint: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+}
