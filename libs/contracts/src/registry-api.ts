@@ -138,6 +138,8 @@ export interface ListConnectionsQuery {
   status?: Status[];
   kind?: string[];
   type?: string[];
+  /** Connections with any of these tags. */
+  tags?: string[];
 }
 
 export interface ConnectionPage {
@@ -146,6 +148,11 @@ export interface ConnectionPage {
   page_size: number;
   total_count: number;
   status_summary: Partial<Record<Status, number>>;
+}
+
+/** Meshery's `GET /api/integrations/connections/status`: the organization's connections per status. */
+export interface ConnectionsStatusPage {
+  connections_status: Array<{ status: Status; count: number }>;
 }
 
 export interface HistoryEntry {
@@ -208,6 +215,7 @@ export type RegistryApi = {
   [R.updateCredential]: { request: UpdateCredentialRequest; reply: CredentialView };
   [R.deleteCredential]: { request: CredentialRef; reply: { credential_id: string } };
   [R.listConnections]: { request: ListConnectionsQuery; reply: ConnectionPage };
+  [R.connectionsStatus]: { request: { caller: Caller }; reply: ConnectionsStatusPage };
   [R.getConnection]: { request: ConnectionRef; reply: ConnectionView };
   [R.connectionHistory]: { request: ConnectionRef; reply: { events: HistoryEntry[] } };
   [R.listDefinitions]: { request: { caller: Caller }; reply: { definitions: ConnectionDefinition[] } };

@@ -19,6 +19,7 @@ export const SUBJECTS = {
     updateCredential: 'registry.cmd.update-credential',
     deleteCredential: 'registry.cmd.delete-credential',
     listConnections: 'registry.query.list-connections',
+    connectionsStatus: 'registry.query.connections-status',
     getConnection: 'registry.query.get-connection',
     connectionHistory: 'registry.query.connection-history',
     listDefinitions: 'registry.query.list-definitions',

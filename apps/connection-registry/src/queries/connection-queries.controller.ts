@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ReplyError, STATUSES, SUBJECTS, type ConnectionDefinition, type HistoryEntry } from '@clp/contracts';
+import { ReplyError, STATUSES, SUBJECTS, type ConnectionDefinition, type ConnectionsStatusPage, type HistoryEntry } from '@clp/contracts';
 import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import { allowedTransitions } from '@clp/connection-lifecycle';
 import { CallerRequest } from '@clp/messaging';
@@ -40,10 +40,16 @@ export class ConnectionQueriesController {
       status: query.status,
       kind: query.kind,
       type: query.type,
+      tags: query.tags,
       search: query.search,
       name: query.name,
     };
     return this.readModel.list(query.caller.organization_id, criteria);
+  }
+
+  @MessagePattern(SUBJECTS.registry.connectionsStatus)
+  status(@Payload() request: CallerRequest): Promise<ConnectionsStatusPage> {
+    return this.readModel.statusCounts(request.caller.organization_id);
   }
 
   @MessagePattern(SUBJECTS.registry.getConnection)

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { CONNECTION_ORDER, STATUSES, type ListConnectionsQuery, type Status } from '@clp/contracts';
-import { PageRequest, WhenPresent } from '@clp/messaging';
+import { MAX_TAGS, PageRequest, WhenPresent } from '@clp/messaging';
 
 export class ListConnectionsDto extends PageRequest implements ListConnectionsQuery {
   @WhenPresent()
@@ -36,4 +36,11 @@ export class ListConnectionsDto extends PageRequest implements ListConnectionsQu
   @IsString({ each: true })
   @MaxLength(64, { each: true })
   type?: string[];
+
+  @WhenPresent()
+  @IsArray()
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  tags?: string[];
 }

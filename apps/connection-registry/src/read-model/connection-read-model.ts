@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { AssignedEnvironment, ConnectionPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
+import type { AssignedEnvironment, ConnectionPage, ConnectionsStatusPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
 import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
 import { RawJson } from '@clp/messaging';
@@ -25,6 +25,8 @@ return { v, redis.call('GET', ARGV[1] .. v .. ':checkpoint') or '' }`;
 const CREDENTIALS = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return redis.call('HVALS', ARGV[1] .. v .. ':org:' .. ARGV[3] .. ':credentials')`;
 // A document with the environments of its connection (environment-memberships.ts) added last.
+const SUMMARY = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
+return redis.call('HGETALL', ARGV[1] .. v .. ':org:' .. ARGV[3] .. ':summary')`;
 const GET = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 local doc = redis.call('GET', ARGV[1] .. v .. ':conn:' .. ARGV[3])
 if not doc then return nil end
@@ -50,6 +52,7 @@ export interface ListCriteria {
   status?: string[];
   kind?: string[];
   type?: string[];
+  tags?: string[];
   search?: string;
   name?: string;
 }
@@ -69,7 +72,7 @@ const kindsFor = (kinds: string[] | undefined, types: string[] | undefined): str
 export class ConnectionReadModel {
   readonly namespace: string;
   readonly initialVersion: string;
-  private readonly scripts: Record<'apply' | 'list' | 'position' | 'credentials' | 'get', LuaScript>;
+  private readonly scripts: Record<'apply' | 'list' | 'position' | 'credentials' | 'get' | 'summary', LuaScript>;
 
   constructor(@Inject(REDIS) private readonly redis: Redis, @Inject(READ_MODEL_PREFIX) prefix: string) {
     ({ namespace: this.namespace, initialVersion: this.initialVersion } = parseReadModelPrefix(prefix));
@@ -79,6 +82,7 @@ export class ConnectionReadModel {
       position: luaScript(redis, 'registryPosition', POSITION),
       credentials: luaScript(redis, 'registryCredentials', CREDENTIALS),
       get: luaScript(redis, 'registryGetConnection', GET),
+      summary: luaScript(redis, 'registryStatusSummary', SUMMARY),
     };
   }
 
@@ -124,6 +128,17 @@ export class ConnectionReadModel {
     return view?.organization_id === organizationId ? view : undefined;
   }
 
+  /** The organization's connections per status, kept as they change (apply-events.lua): no scan. */
+  async statusCounts(organizationId: string): Promise<ConnectionsStatusPage> {
+    const flat = (await this.scripts.summary(this.namespace, this.initialVersion, organizationId)) as string[];
+    const connections_status: ConnectionsStatusPage['connections_status'] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const count = Number(flat[i + 1]);
+      if (count > 0) connections_status.push({ status: flat[i] as Status, count });
+    }
+    return { connections_status: connections_status.sort((a, b) => a.status.localeCompare(b.status)) };
+  }
+
   /** An organization's credentials by name (they are few: sorted here, not indexed). */
   async credentials(organizationId: string, page: number, pagesize: number) {
     const raw = (await this.scripts.credentials(this.namespace, this.initialVersion, organizationId)) as string[];
@@ -141,6 +156,7 @@ export class ConnectionReadModel {
     const query = {
       status: criteria.status ?? [],
       kind: kinds ?? [],
+      tags: criteria.tags ?? [],
       none: kinds?.length === 0,
       order: criteria.order,
       direction: criteria.direction,

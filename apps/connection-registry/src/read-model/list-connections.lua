@@ -1,6 +1,6 @@
 -- One page of an organization's connections with the filters of DESIGN 10, and the status summary.
 -- ARGV[1] = namespace, ARGV[2] = the version active while no pointer is set, ARGV[3] = organization,
--- ARGV[4] = query JSON: { status = [], kind = [], none, order = 'updated'|'created'|'name',
+-- ARGV[4] = query JSON: { status = [], kind = [], tags = [], none, order = 'updated'|'created'|'name',
 --   direction = 'asc'|'desc', offset, limit, search, name } (search and name lower-case; a type
 --   filter arrives as the kinds of that type; `none` when the filters exclude every kind).
 -- The active version is resolved here, in the same atomic step as the read: no extra round trip,
@@ -15,6 +15,7 @@ local function idx(name) return P .. 'org:' .. org .. ':' .. name end
 local order = q.order == 'created' and 'created' or 'updated'
 local statuses = type(q.status) == 'table' and q.status or {}
 local kinds = type(q.kind) == 'table' and q.kind or {}
+local tags = type(q.tags) == 'table' and q.tags or {}
 local sets = {}
 if #statuses > 0 and #kinds > 0 then
   for _, s in ipairs(statuses) do
@@ -24,9 +25,14 @@ elseif #statuses > 0 then
   for _, s in ipairs(statuses) do sets[#sets + 1] = idx(order .. ':status:' .. s) end
 elseif #kinds > 0 then
   for _, k in ipairs(kinds) do sets[#sets + 1] = idx(order .. ':kind:' .. k) end
+elseif #tags > 0 and not q.none then
+  for _, t in ipairs(tags) do sets[#sets + 1] = idx(order .. ':tag:' .. t) end
 elseif not q.none then
   sets[1] = idx(order)
 end
+-- Tags with a status or kind filter are checked per candidate of those sets; several tags'
+-- sets overlap (a connection has several tags), so their merge is deduplicated.
+local tagsChecked = #tags > 0 and (#statuses > 0 or #kinds > 0)
 
 local descending = q.direction ~= 'asc'
 local function before(a, b)
@@ -51,7 +57,7 @@ local function merged(count)
 end
 
 local total, ids = 0, {}
-local narrowed = (q.search ~= nil and q.search ~= '') or (q.name ~= nil and q.name ~= '')
+local narrowed = (q.search ~= nil and q.search ~= '') or (q.name ~= nil and q.name ~= '') or tagsChecked or #tags > 1
 if not narrowed and q.order ~= 'name' then
   -- The indexes answer: counts are O(1), a page reads at most offset + limit members per set.
   for _, key in ipairs(sets) do total = total + redis.call('ZCARD', key) end
@@ -63,13 +69,21 @@ if not narrowed and q.order ~= 'name' then
     for i = q.offset + 1, math.min(q.offset + q.limit, #candidates) do ids[#ids + 1] = candidates[i].id end
   end
 else
-  -- A substring or a name order has no index: the candidates are read and filtered here.
-  local kept, names = {}, {}
+  -- A substring, a name order or tags with other filters have no index: the candidates are read
+  -- and filtered here.
+  local kept, names, seen = {}, {}, {}
+  local function tagged(id)
+    for _, t in ipairs(tags) do
+      if redis.call('ZSCORE', idx(order .. ':tag:' .. t), id) then return true end
+    end
+    return false
+  end
   for _, candidate in ipairs(merged(-1)) do
     local id = candidate.id
     local name = redis.call('HGET', idx('names'), id) or ''
-    local ok = true
-    if q.name and q.name ~= '' then ok = string.find(name, q.name, 1, true) ~= nil end
+    local ok = not seen[id] and (not tagsChecked or tagged(id))
+    seen[id] = true
+    if ok and q.name and q.name ~= '' then ok = string.find(name, q.name, 1, true) ~= nil end
     if ok and q.search and q.search ~= '' then
       ok = string.find(redis.call('HGET', idx('search'), id) or '', q.search, 1, true) ~= nil
     end

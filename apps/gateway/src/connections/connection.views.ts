@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { STATUSES, type AssignedEnvironment, type ConnectionPage, type ConnectionView, type HistoryEntry, type InitRegistrationReply, type ProbeResult, type Status } from '@clp/contracts';
+import { STATUSES, type AssignedEnvironment, type ConnectionPage, type ConnectionsStatusPage, type ConnectionView, type HistoryEntry, type InitRegistrationReply, type ProbeResult, type Status } from '@clp/contracts';
 
 // The OpenAPI shapes of the registry's replies, which the gateway returns as they are.
 
@@ -40,6 +40,15 @@ export class ConnectionPageDoc implements ConnectionPage {
     description: 'connections per status in the whole organization, not only this page',
   })
   status_summary!: Partial<Record<Status, number>>;
+}
+
+class StatusCountDoc {
+  @ApiProperty({ enum: STATUSES }) status!: Status;
+  @ApiProperty() count!: number;
+}
+
+export class ConnectionsStatusDoc implements ConnectionsStatusPage {
+  @ApiProperty({ type: [StatusCountDoc], description: 'statuses with at least one connection' }) connections_status!: StatusCountDoc[];
 }
 
 export class ProbeResultDoc implements ProbeResult {

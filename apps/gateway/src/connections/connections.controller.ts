@@ -1,14 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { SUBJECTS, type ConnectionView, type InitRegistrationReply } from '@clp/contracts';
+import { SUBJECTS, type ConnectionsStatusPage, type ConnectionView, type InitRegistrationReply } from '@clp/contracts';
 import { Context, type RequestContext } from '../auth/request-context';
 import { ApiErrors } from '../errors/api-errors.decorator';
 import { answerRaw } from '../raw-reply';
 import { RegistryClient } from '../registry/registry-client';
 import { IdParams } from '../validation/id-params';
 import { RegisterConnectionDto, RegistrationStepDto, TestConnectionDto, UpdateConnectionDto } from './connection.dto';
-import { ConnectionPageDoc, ConnectionViewDoc, HistoryDoc, ProbeResultDoc, RegistrationStartedDoc } from './connection.views';
+import { ConnectionPageDoc, ConnectionsStatusDoc, ConnectionViewDoc, HistoryDoc, ProbeResultDoc, RegistrationStartedDoc } from './connection.views';
 import { ListConnectionsQueryDto } from './list-connections.query';
 import { RegisterConnection } from './register-connection';
 import { UpdateConnection } from './update-connection';
@@ -61,6 +61,13 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ProbeResultDoc })
   testForm(@Context() context: RequestContext, @Body() body: TestConnectionDto) {
     return this.registry.call(R.testConnection, context, body);
+  }
+
+  @Get('status')
+  @ApiOperation({ summary: "the organization's connections per status (Meshery's connections status page)" })
+  @ApiOkResponse({ type: ConnectionsStatusDoc })
+  status(@Context() context: RequestContext): Promise<ConnectionsStatusPage> {
+    return this.registry.call(R.connectionsStatus, context, {});
   }
 
   @Get(':id')

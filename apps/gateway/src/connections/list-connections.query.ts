@@ -1,14 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { CONNECTION_ORDER, STATUSES, type Status } from '@clp/contracts';
-import { WhenPresent } from '@clp/messaging';
+import { MAX_TAGS, WhenPresent } from '@clp/messaging';
 import { PageQueryDto } from '../validation/page.query';
 import { QueryList } from '../validation/decorators';
 
 const LIST = 'a JSON array (["a","b"]), a single value, or the parameter repeated';
 
 export class ListConnectionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ maxLength: 256, description: 'name, kind, type, sub-type or address contains it (case-insensitive)' })
+  @ApiPropertyOptional({ maxLength: 256, description: 'name, kind, type, sub-type, a tag or the address contains it (case-insensitive)' })
   @WhenPresent()
   @IsString()
   @MaxLength(256)
@@ -50,4 +50,13 @@ export class ListConnectionsQueryDto extends PageQueryDto {
   @IsString({ each: true })
   @MaxLength(64, { each: true })
   type?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: `tags, any of them: ${LIST}`, example: ['production'] })
+  @WhenPresent()
+  @QueryList()
+  @IsArray({ message: `tags must be ${LIST}` })
+  @ArrayMaxSize(MAX_TAGS)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  tags?: string[];
 }

@@ -80,6 +80,7 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
     expect(operations.sort()).toEqual(
       [
         'GET /api/integrations/connections',
+        'GET /api/integrations/connections/status',
         'POST /api/integrations/connections',
         'POST /api/integrations/connections/register',
         'POST /api/integrations/connections/test',
@@ -127,7 +128,7 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
     expect(body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(body.paths['/api/integrations/connections'].get.security).toEqual([{ bearer: [] }]);
     const list = body.paths['/api/integrations/connections'].get.parameters.map((p: { name: string }) => p.name);
-    expect(list).toEqual(expect.arrayContaining(['page', 'pagesize', 'search', 'name', 'order', 'status', 'kind', 'type']));
+    expect(list).toEqual(expect.arrayContaining(['page', 'pagesize', 'search', 'name', 'order', 'status', 'kind', 'type', 'tags']));
     expect(body.components.schemas.RegisterConnectionDto.properties.credential_secret.writeOnly).toBe(true);
 
     expect(body.paths['/health/live'].get.security).toEqual([]);

@@ -1,9 +1,13 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
 
-/** A query string integer; anything else stays a string for `@IsInt()` to refuse by name. */
-export const QueryInteger = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value));
+/** A query string integer, or one of `words` (e.g. `all`); anything else stays a string for `@IsInt()` to refuse by name. */
+export const QueryInteger = (words: Record<string, number> = {}) =>
+  Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string') return value;
+    if (Object.hasOwn(words, value)) return words[value];
+    return /^-?\d{1,16}$/.test(value) ? Number(value) : value;
+  });
 
 /**
  * A query list: a JSON array (`status=["connected","registered"]`), a single plain value

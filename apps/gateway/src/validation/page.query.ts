@@ -3,6 +3,8 @@ import { IsInt, Max, Min } from 'class-validator';
 import { WhenPresent } from '@clp/messaging';
 import { QueryInteger } from './decorators';
 
+export const MAX_PAGE_SIZE = 100;
+
 /** `page` (from 0) and `pagesize` (1 to 100) of every list (DESIGN 10), as the registry takes them. */
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 })
@@ -13,11 +15,15 @@ export class PageQueryDto {
   @Max(1_000_000)
   page?: number;
 
-  @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE }, { type: 'string', enum: ['all'] }],
+    default: 10,
+    description: `1 to ${MAX_PAGE_SIZE}; \`all\` is the largest page (${MAX_PAGE_SIZE}), as Meshery's clients ask for it`,
+  })
   @WhenPresent()
-  @QueryInteger()
+  @QueryInteger({ all: MAX_PAGE_SIZE })
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(MAX_PAGE_SIZE)
   pagesize?: number;
 }
