@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ERROR_HTTP_STATUS, type ErrorCode } from '@clp/contracts';
-import { freePort, startPrometheus, waitFor, type TestServer } from '@clp/testing';
+import { freePort, startPrometheus, waitFor, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
 import { startGrafanaStandIn, type GrafanaStandIn } from '../../libs/connectivity/src/checks/grafana-api.fixtures';
 import { GIT_VERSION, KUBE_SYSTEM_UID, startKubernetesStandIn, type KubernetesStandIn } from '../../libs/connectivity/src/checks/kubernetes-api.fixtures';
 import { makeTestCertificates } from '../../libs/connectivity/src/test-certificates.fixtures';
@@ -654,4 +658,39 @@ describe('004 registering a connection (guide): MeshSync discovery, "Register", 
     const page = await system.http('GET', `${CONNECTIONS}?status=["connected"]&kind=["prometheus"]`, { as: who.viewer });
     expectConnection(page.body.connections[0], { id: registered.body.id, status: 'connected', environments: [{ id: production.id, name: 'production' }] });
   });
+});
+
+describe('README "A walk through the API": the documents\' requests as printed there', () => {
+  it('runs every sh block of the section in order (but the endless live stream) against a fresh organization, each with the documented outcome', async () => {
+    const readme = readFileSync(join(WORKSPACE_ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('## A walk through the API');
+    const section = readme.slice(start, readme.indexOf('\n## ', start));
+    const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]).filter((block) => !block.startsWith('curl -N'));
+    expect(blocks).toHaveLength(9);
+    // Each block's output after a marker line, so each step is read on its own.
+    const script = blocks.map((block, i) => `echo '@@ ${i}'\n${block.replaceAll('http://localhost:8080', system.url)}\necho`).join('\n');
+    const run = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: WORKSPACE_ROOT, env: { ...process.env, AUTH_JWT_SECRET: system.secret } }).catch(
+      (error: { code?: number; stdout?: string; stderr?: string }) => {
+        throw new Error(`the walk-through failed (exit code ${error.code})\nstdout:\n${error.stdout}\nstderr:\n${error.stderr}`);
+      },
+    );
+    const outputs = run.stdout.split(/^@@ \d+\n/m).slice(1).map((output) => output.trim());
+    expect(outputs).toHaveLength(9);
+    const [, prometheusStep, clusterStep, listStep, meshSyncStep, environmentStep, workspaceStep, eventsStep, deleteStep] = outputs;
+    const json = (text: string) => JSON.parse(text);
+
+    expectConnection(json(prometheusStep), { name: 'production-prometheus', kind: 'prometheus', type: 'observability', sub_type: 'monitoring', status: 'not found', credential_id: UUID, user_id: 'me', organization_id: 'default' });
+    expect(prometheusStep).not.toContain('your-api-key-here');
+    expectConnection(json(clusterStep), { name: 'prod-gke-us-east', kind: 'kubernetes', type: 'platform', sub_type: 'management', status: 'connected' });
+    const clusterId = json(clusterStep).id;
+    expect(json(listStep)).toMatchObject({ page: 0, page_size: 25, total_count: 1, connections: [{ id: clusterId, name: 'prod-gke-us-east', status: 'connected' }], status_summary: { connected: 2, 'not found': 1 } });
+    expect(json(meshSyncStep)).toMatchObject({ id: clusterId, metadata: { meshsync_deployment_mode: 'edge' } });
+    expect(environmentStep).toContain(`"id":"${clusterId}"`);
+    expect(environmentStep).toContain('"assigned":true');
+    expect(workspaceStep).toContain(`"id":"${clusterId}"`);
+    expect(json(eventsStep)).toMatchObject({ page: 0, page_size: 10, events: expect.arrayContaining([expect.objectContaining({ category: 'connection', acted_upon: clusterId })]) });
+    expect(deleteStep).toContain('"status":"deleted"');
+    expect(deleteStep).toContain('ConnectionDeleted');
+    expectError(await system.http('GET', `${CONNECTIONS}/${clusterId}`, { as: callers('default').viewer }), 'not_found');
+  }, 60_000);
 });
