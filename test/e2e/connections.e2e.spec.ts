@@ -24,7 +24,7 @@ describe('connections over HTTP (e2e: real services)', () => {
   beforeAll(async () => {
     const certificates = makeTestCertificates();
     ca = certificates.ca;
-    [system, prometheus, cluster] = await Promise.all([startSystem(), startPrometheus(), startKubernetesStandIn(certificates, CLUSTER_TOKEN)]);
+    [system, prometheus, cluster] = await Promise.all([startSystem({ validateResponses: true }), startPrometheus(), startKubernetesStandIn(certificates, CLUSTER_TOKEN)]);
   }, 120_000);
 
   afterAll(async () => {
@@ -204,5 +204,10 @@ describe('connections over HTTP (e2e: real services)', () => {
       expect(body).not.toContain(CLUSTER_TOKEN);
       expect(body).not.toContain(REGISTRY_PASSWORD);
     }
+  });
+
+  it('answered every request above as the OpenAPI document says (the validating proxy saw no response violation)', () => {
+    expect(system.bodies.length).toBeGreaterThan(20);
+    expect(system.responseViolations).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ describe('errors, roles, organizations and paging over HTTP (e2e: real services)
   let promId: string;
 
   beforeAll(async () => {
-    [system, prometheus] = await Promise.all([startSystem(), startPrometheus()]);
+    [system, prometheus] = await Promise.all([startSystem({ validateResponses: true }), startPrometheus()]);
     const created = await system.http('POST', CONNECTIONS, { as: operator, body: { kind: 'prometheus', name: 'prom', metadata: { url: prometheus.url } } });
     expect(created.status).toBe(201);
     promId = created.body.id;
@@ -117,4 +117,9 @@ describe('errors, roles, organizations and paging over HTTP (e2e: real services)
     await system.startRegistry();
     expect((await system.http('GET', CONNECTIONS, { as: viewer })).status).toBe(200);
   }, 90_000);
+
+  it('answered every request above as the OpenAPI document says (the validating proxy saw no response violation)', () => {
+    expect(system.bodies.length).toBeGreaterThan(10);
+    expect(system.responseViolations).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller, Role } from '@clp/contracts';
-import { freePort, startNats, startRedis, startService, type RunningService, type TestServer } from '@clp/testing';
+import { freePort, startNats, startRedis, startService, startValidatingProxy, type RunningService, type TestServer } from '@clp/testing';
 import { issueToken } from '../../apps/gateway/src/auth/tokens';
 
 // Response bodies are read loosely by the tests, as any client of a JSON API would.
@@ -32,6 +32,11 @@ export interface RunningSystem {
   http<T = any>(method: string, path: string, options?: { as?: Omit<Caller, 'user_id'> | string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<HttpReply<T>>;
   /** Every response body seen so far, to search for what must never appear. */
   readonly bodies: string[];
+  /**
+   * With `validateResponses`: every response that disagrees with the served OpenAPI document, as
+   * the validating proxy (Prism) between the tests and the gateway reported it.
+   */
+  readonly responseViolations: ResponseViolation[];
   startRegistry(): Promise<void>;
   /** Starts the notification service again (after `notification.kill()` or `stop()`). */
   startNotification(): Promise<void>;
@@ -43,6 +48,15 @@ export interface SystemOptions {
   /** More environment for the gateway, e.g. `SSE_KEEPALIVE_MS`. */
   gatewayEnv?: Record<string, string>;
   notificationEnv?: Record<string, string>;
+  /** Sends every request through a validating proxy (Prism) that checks the responses against the OpenAPI document. */
+  validateResponses?: boolean;
+}
+
+export interface ResponseViolation {
+  request: string;
+  status: number;
+  location: string[];
+  message: string;
 }
 
 export const startSystem = async (options: SystemOptions = {}): Promise<RunningSystem> => {
@@ -79,8 +93,13 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000', ...options.gatewayEnv },
     ready: /gateway listening on/,
   });
-  const url = `http://127.0.0.1:${port}`;
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  const proxy = options.validateResponses
+    ? await startValidatingProxy(await (await fetch(`${gatewayUrl}/api/docs-json`)).text(), gatewayUrl)
+    : undefined;
+  const url = proxy?.url ?? gatewayUrl;
   const bodies: string[] = [];
+  const responseViolations: ResponseViolation[] = [];
   const token = (caller: Omit<Caller, 'user_id'> & { user_id?: string }) =>
     issueToken(secret, { org: caller.organization_id, user: caller.user_id ?? `${caller.role}-user`, role: caller.role as Role });
 
@@ -99,15 +118,21 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     gateway,
     token,
     bodies,
+    responseViolations,
     async http(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.as !== undefined) headers.authorization = typeof options.as === 'string' ? options.as : `Bearer ${token(options.as)}`;
       let body: string | undefined = options.raw;
       if (options.body !== undefined) body = JSON.stringify(options.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(`${url}${path}`, { method, headers, body });
+      // A raw body is deliberately malformed, which the proxy cannot parse to pass on: sent directly.
+      const response = await fetch(`${options.raw !== undefined ? gatewayUrl : url}${path}`, { method, headers, body });
       const text = await response.text();
       bodies.push(text);
+      const violations = JSON.parse(response.headers.get('sl-violations') ?? '[]') as Array<{ location: string[]; message: string }>;
+      for (const violation of violations.filter((v) => v.location[0] === 'response')) {
+        responseViolations.push({ request: `${method} ${path}`, status: response.status, location: violation.location, message: violation.message });
+      }
       let parsed: unknown = text;
       try {
         parsed = text ? JSON.parse(text) : undefined;
@@ -123,7 +148,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       notification = await launchNotification();
     },
     async stop() {
-      await Promise.all([gateway.stop(), environment.stop(), notification.stop(), registry.stop()]);
+      await Promise.all([gateway.stop(), environment.stop(), notification.stop(), registry.stop(), proxy?.stop()]);
       await Promise.all([nats.stop(), redis.stop()]);
     },
   };

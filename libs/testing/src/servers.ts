@@ -210,3 +210,22 @@ export const startRegistry = (options: { htpasswd?: string } = {}): Promise<Test
         response.status === (options.htpasswd === undefined ? 200 : 401),
       ),
   });
+
+/**
+ * Prism (`@stoplight/prism-cli`) as a validating proxy: forwards every request to `upstream`
+ * unchanged and reports, in each response's `sl-violations` header, where the request or the
+ * response disagrees with the OpenAPI `document` (JSON text).
+ */
+export const startValidatingProxy = (document: string, upstream: string): Promise<TestServer> =>
+  startServer({
+    name: 'prism',
+    binary: process.execPath,
+    install: 'npm ci (it is a devDependency)',
+    args: (port, dir) => {
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, document);
+      return [require.resolve('@stoplight/prism-cli/dist/index.js'), 'proxy', file, upstream, '--port', String(port), '--errors=false', '--verboseLevel', 'info'];
+    },
+    url: (port) => `http://127.0.0.1:${port}`,
+    ready: (child) => waitForOutput(child, /Prism is listening/, 'prism', 60_000),
+  });

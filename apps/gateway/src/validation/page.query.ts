@@ -16,8 +16,10 @@ export class PageQueryDto {
   page?: number;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE }, { type: 'string', enum: ['all'] }],
-    default: 10,
+    // A query string either way: a number or the word, as Meshery's own API document types it.
+    type: String,
+    pattern: '^([0-9]+|all)$',
+    default: '10',
     description: `1 to ${MAX_PAGE_SIZE}; \`all\` is the largest page (${MAX_PAGE_SIZE}), as Meshery's clients ask for it`,
   })
   @WhenPresent()
