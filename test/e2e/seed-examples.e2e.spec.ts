@@ -311,7 +311,6 @@ describe('000 connections (concepts): the requests of "Working with Connections"
       'validation_failed',
       'type',
     );
-    expectError(await system.http('POST', `${CONNECTIONS}/register`, { as: who.operator, body: { status: 'init', kind: 'kubernetes', sub_type: 'monitoring' } }), 'validation_failed', 'sub_type');
   });
 
   it('"Grafana Connections" and "Prometheus Connections": an API key or username:password', async () => {
