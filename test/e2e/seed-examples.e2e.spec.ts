@@ -55,6 +55,8 @@ const expectConnection = (connection: Json, expected: Record<string, unknown>) =
   expect(connection).not.toHaveProperty('connection_id');
 };
 
+/** A success, or the error envelope in the failure message. */
+const expectStatus = (reply: HttpReply, status: number) => expect({ status: reply.status, error: reply.body?.error }).toEqual({ status, error: undefined });
 const fieldsOf = (reply: HttpReply): string[] => reply.body?.error?.details?.fields?.map((f: { field: string }) => f.field) ?? [];
 const expectError = (reply: HttpReply, code: ErrorCode, field?: string) => {
   expect({ status: reply.status, code: reply.body?.error?.code }).toEqual({ status: ERROR_HTTP_STATUS[code], code });
@@ -154,12 +156,12 @@ describe('000 connections (concepts): the requests of "Working with Connections"
     expect(camel.body).not.toHaveProperty('subType');
 
     // credentialId: the same Prometheus registered again (after deleting the first) with the stored credential.
-    expect((await system.http('DELETE', `${CONNECTIONS}/${camel.body.id}`, { as: who.admin })).status).toBe(200);
+    expectStatus(await system.http('DELETE', `${CONNECTIONS}/${camel.body.id}`, { as: who.admin }), 200);
     const reused = await system.http('POST', CONNECTIONS, {
       as: who.operator,
       body: { kind: 'prometheus', type: 'observability', subType: 'monitoring', name: 'production-prometheus', metadata: { url: prometheus.url }, credentialId: camel.body.credential_id },
     });
-    expect(reused.status).toBe(201);
+    expectStatus(reused, 201);
     expectConnection(reused.body, { credential_id: camel.body.credential_id, status: 'registered' });
     expect(reused.body.id).not.toBe(camel.body.id);
 
@@ -169,7 +171,7 @@ describe('000 connections (concepts): the requests of "Working with Connections"
       as: who.admin,
       body: { kind: 'prometheus', type: 'observability', subType: 'monitoring', name: 'staging-prometheus', metadata: { url: closed }, skipCredentialVerification: true },
     });
-    expect(skipped.status).toBe(201);
+    expectStatus(skipped, 201);
     expectConnection(skipped.body, { name: 'staging-prometheus', status: 'registered', credential_id: null });
     const tested = await system.http('POST', CONNECTIONS, { as: who.operator, body: { kind: 'prometheus', name: 'staging-prometheus-2', metadata: { url: `${closed}/2` } } });
     expect(tested.body.status).toBe('not found');
@@ -222,7 +224,7 @@ describe('000 connections (concepts): the requests of "Working with Connections"
       `${CONNECTIONS}?page=0&pagesize=10&search=staging&order=updated_at desc&status=["connected","registered"]&kind=["kubernetes","prometheus"]&type=["platform","observability"]&name=staging`,
       { as: who.viewer },
     );
-    expect(all.status).toBe(200);
+    expectStatus(all, 200);
     expect(all.body).toMatchObject({ page: 0, page_size: 10, total_count: 2 });
     expect(all.body.connections.map((c: Json) => c.name)).toEqual(['staging-prometheus', 'staging-eks']);
     expect(all.body.connections.find((c: Json) => c.id === prom.id)).toMatchObject({ type: 'observability', sub_type: 'monitoring' });
@@ -232,7 +234,7 @@ describe('000 connections (concepts): the requests of "Working with Connections"
     expect((await system.http('GET', `${CONNECTIONS}?pagesize=all`, { as: who.viewer })).body).toMatchObject({ page_size: 100, total_count: 3 });
     // Meshery's GET /api/integrations/connections/status: the count of each status.
     const statuses = await system.http('GET', `${CONNECTIONS}/status`, { as: who.viewer });
-    expect(statuses.status).toBe(200);
+    expectStatus(statuses, 200);
     expect(statuses.body.connections_status).toEqual(expect.arrayContaining([{ status: 'connected', count: 1 }, { status: 'registered', count: 2 }]));
   });
 
@@ -242,7 +244,7 @@ describe('000 connections (concepts): the requests of "Working with Connections"
     const k8s = await connectedCluster(who, 'prod-gke-us-east');
     // 000 "Updating Connections", "Example - Change MeshSync mode": PUT /api/integrations/connections/{connectionId}, the body verbatim.
     const updated = await system.http('PUT', `${CONNECTIONS}/${k8s.id}`, { as: who.operator, body: { metadata: { meshsync_deployment_mode: 'edge' } } });
-    expect(updated.status).toBe(200);
+    expectStatus(updated, 200);
     expectConnection(updated.body, { id: k8s.id, status: 'connected', metadata: expect.objectContaining({ server: cluster.url, meshsync_deployment_mode: 'edge' }) });
     expect((await system.http('GET', `${CONNECTIONS}/${k8s.id}`, { as: who.viewer })).body.metadata).toMatchObject({ meshsync_deployment_mode: 'edge' });
     const history = await system.http('GET', `${CONNECTIONS}/${k8s.id}/history`, { as: who.viewer });
@@ -265,13 +267,13 @@ describe('000 connections (concepts): the requests of "Working with Connections"
     const who = callers(org);
     const prom = await created(CONNECTIONS, { kind: 'prometheus', name: 'decommissioned-prometheus', metadata: { url: prometheus.url } }, who.operator);
     const production = await created(ENVIRONMENTS, { name: 'production' }, who.operator);
-    expect((await system.http('POST', `${ENVIRONMENTS}/${production.id}/connections/${prom.id}`, { as: who.operator })).status).toBe(200);
+    expectStatus(await system.http('POST', `${ENVIRONMENTS}/${production.id}/connections/${prom.id}`, { as: who.operator }), 200);
     await waitFor(async () => (await system.http('GET', `${CONNECTIONS}/${prom.id}`, { as: who.viewer })).body.environments?.length === 1, { message: 'the connection shows its environment' });
     expect((await system.http('GET', `${CONNECTIONS}/${prom.id}`, { as: who.viewer })).body.environments).toEqual([{ id: production.id, name: 'production' }]);
 
     // 000 "Deleting Connections": DELETE /api/integrations/connections/{connectionId}
     const deleted = await system.http('DELETE', `${CONNECTIONS}/${prom.id}`, { as: who.admin });
-    expect(deleted.status).toBe(200);
+    expectStatus(deleted, 200);
     expectConnection(deleted.body, { id: prom.id, status: 'deleted', deleted_at: TIME });
     expectError(await system.http('GET', `${CONNECTIONS}/${prom.id}`, { as: who.viewer }), 'not_found');
     await waitFor(async () => (await system.http('GET', `${ENVIRONMENTS}/${production.id}/connections`, { as: who.viewer })).body.total_count === 0, { message: 'the environment without it' });
@@ -283,7 +285,7 @@ describe('000 connections (concepts): the requests of "Working with Connections"
     const who = callers(org);
     // 000 "Connection Registration Process", 1. Init Event: POST /api/integrations/connections/register {"status": "init", "kind": "kubernetes"}
     const init = await system.http('POST', `${CONNECTIONS}/register`, { as: who.operator, body: { status: 'init', kind: 'kubernetes' } });
-    expect(init.status).toBe(201);
+    expectStatus(init, 201);
     // 2. Server Response: {"id": "process-tracker-uuid", "connection": {…schema}, "credential": {…schema}}
     expect(init.body).toMatchObject({ id: UUID, connection: { type: 'object' }, credential: expect.any(Object) });
     expect(init.body.connection.properties).toHaveProperty('server');
@@ -293,7 +295,7 @@ describe('000 connections (concepts): the requests of "Working with Connections"
       as: who.operator,
       body: { id: init.body.id, status: 'register', kind: 'kubernetes', type: 'platform', sub_type: 'management', name: 'prod-gke-us-east', metadata: { server: cluster.url }, credential_secret: { token: CLUSTER_TOKEN, certificate_authority: ca } },
     });
-    expect(registered.status).toBe(201);
+    expectStatus(registered, 201);
     // 4. State Machine: the connection entered it, its connectivity test passed.
     expectConnection(registered.body, { kind: 'kubernetes', type: 'platform', sub_type: 'management', name: 'prod-gke-us-east', status: 'registered', credential_id: UUID, user_id: 'operator-user' });
 
@@ -303,7 +305,7 @@ describe('000 connections (concepts): the requests of "Working with Connections"
       as: who.operator,
       body: { id: again.body.id, status: 'register', kind: 'kubernetes', type: 'platform', subType: 'management', name: 'prod-gke-us-east-ops', metadata: { server: cluster.url, user: 'ops' }, credentialSecret: { token: CLUSTER_TOKEN, certificate_authority: ca } },
     });
-    expect(camel.status).toBe(201);
+    expectStatus(camel, 201);
     expectConnection(camel.body, { sub_type: 'management', status: 'registered', credential_id: UUID });
     const third = await system.http('POST', `${CONNECTIONS}/register`, { as: who.operator, body: { status: 'init', kind: 'kubernetes' } });
     expectError(
@@ -407,7 +409,7 @@ describe('002 MeshSync: the Registration Modal, connectivity tests, credential r
       as: who.operator,
       body: { id: init.body.id, status: 'register', kind: 'kubernetes', name: 'prod-gke-us-east', metadata: { server: cluster.url }, credentialSecret: { token: CLUSTER_TOKEN, certificate_authority: ca }, environmentIds: [production.id] },
     });
-    expect(k8s.status).toBe(201);
+    expectStatus(k8s, 201);
     expectConnection(k8s.body, { environments: [{ id: production.id, name: 'production' }] });
     expectError(await system.http('POST', CONNECTIONS, { as: who.operator, body: { kind: 'prometheus', name: 'p', metadata: { url: prometheus.url }, environment_ids: ['nope'] } }), 'validation_failed', 'environment_ids');
 
@@ -438,7 +440,7 @@ describe('002 MeshSync: the Registration Modal, connectivity tests, credential r
 
     // "Register": "assign credentials to one or more connections".
     const assigned = await system.http('POST', `${CREDENTIALS}/${credential.id}/connections`, { as: who.admin, body: { connection_ids: [a.id, b.id] } });
-    expect(assigned.status).toBe(200);
+    expectStatus(assigned, 200);
     for (const connection of [a, b]) expect((await system.http('GET', `${CONNECTIONS}/${connection.id}`, { as: who.viewer })).body.credential_id).toBe(credential.id);
     const grafanaConnection = await created(CONNECTIONS, { kind: 'grafana', name: 'grafana-central', metadata: { url: grafana.url } }, who.operator);
     const mismatch = await system.http('POST', `${CREDENTIALS}/${credential.id}/connections`, { as: who.admin, body: { connectionIds: [grafanaConnection.id] } });
@@ -463,7 +465,7 @@ describe('002 MeshSync: the Registration Modal, connectivity tests, credential r
 
     // Meshery UI's query: page, pagesize, sort, order, JSON arrays of category, action and severity, status.
     const page = await system.http('GET', `${EVENTS}?page=0&pagesize=10&sort=created_at&order=desc&category=["connection"]&action=["status_changed"]&severity=["success"]&status=unread`, { as: who.viewer });
-    expect(page.status).toBe(200);
+    expectStatus(page, 200);
     expect(page.body).toMatchObject({ page: 0, page_size: 10, total_count: 1 });
     expect(page.body.events[0]).toMatchObject({ id: UUID, category: 'connection', action: 'status_changed', severity: 'success', acted_upon: k8s.id, status: 'unread' });
     expect(page.body.events[0]).not.toHaveProperty('notification_id');
@@ -473,7 +475,7 @@ describe('002 MeshSync: the Registration Modal, connectivity tests, credential r
 
     for (const query of [`acted_upon=["${k8s.id}"]`, `actedUpon=["${k8s.id}"]`, `actedUpon=${k8s.id}`]) {
       const about = await system.http('GET', `${EVENTS}?${query}&page_size=1&order=asc&sort=created_at`, { as: who.viewer });
-      expect({ query, status: about.status }).toEqual({ query, status: 200 });
+      expect({ query, status: about.status, error: about.body?.error }).toEqual({ query, status: 200, error: undefined });
       expect(about.body).toMatchObject({ page_size: 1, total_count: 2 });
       expect(about.body.events[0].acted_upon).toBe(k8s.id);
     }
@@ -483,7 +485,7 @@ describe('002 MeshSync: the Registration Modal, connectivity tests, credential r
     expectError(await system.http('GET', `${EVENTS}?sort=colour`, { as: who.viewer }), 'validation_failed', 'sort');
 
     const types = await system.http('GET', `${EVENTS}/types`, { as: who.viewer });
-    expect(types.status).toBe(200);
+    expectStatus(types, 200);
     expect(types.body.category).toEqual(expect.arrayContaining(['connection']));
     expect(types.body.action).toEqual(expect.arrayContaining(['registered', 'status_changed']));
   });
@@ -508,7 +510,7 @@ describe('003 environments and workspaces: every request of "Working with Enviro
     expect((await system.http('GET', `${ENVIRONMENTS}/${reply.body.id}`, { as: who.viewer })).body).toMatchObject({ id: reply.body.id, organization_id: org });
 
     // The same in camelCase (organizationId); with "org-uuid-here" as written, another organization: 403.
-    expect((await system.http('POST', ENVIRONMENTS, { as: who.operator, body: { name: 'staging', description: 'Staging infrastructure', organizationId: org } })).status).toBe(201);
+    expectStatus(await system.http('POST', ENVIRONMENTS, { as: who.operator, body: { name: 'staging', description: 'Staging infrastructure', organizationId: org } }), 201);
     expectError(await system.http('POST', ENVIRONMENTS, { as: who.operator, body: { name: 'development', description: 'Production infrastructure', organization_id: 'org-uuid-here' } }), 'forbidden');
     // Via Meshery UI, step 4: "Optionally add tags for organization".
     expect(await created(ENVIRONMENTS, { name: 'development', description: 'dev/test', organization_id: org, tags: ['dev'] }, who.operator)).toMatchObject({ tags: ['dev'] });
@@ -528,13 +530,13 @@ describe('003 environments and workspaces: every request of "Working with Enviro
       const added = await system.http('POST', `${ENVIRONMENTS}/${production.id}/connections/${connection.id}`, { as: who.operator });
       expect(added).toMatchObject({ status: 200, body: { id: production.id } });
     }
-    expect((await system.http('POST', `${ENVIRONMENTS}/${development.id}/connections/${prom.id}`, { as: who.operator })).status).toBe(200);
+    expectStatus(await system.http('POST', `${ENVIRONMENTS}/${development.id}/connections/${prom.id}`, { as: who.operator }), 200);
 
     // 003 "Querying Environment Connections": GET /api/environments/{environmentID}/connections, page, pagesize, search, order, filter.
     const path = `${ENVIRONMENTS}/${production.id}/connections`;
     await waitFor(async () => (await system.http('GET', path, { as: who.viewer })).body.total_count === 3, { message: 'the three connections in production' });
     const page = await system.http('GET', `${path}?page=0&pagesize=20&search=prod&order=updated_at desc&filter={"assigned": true}`, { as: who.viewer });
-    expect(page.status).toBe(200);
+    expectStatus(page, 200);
     expect(page.body).toMatchObject({ page: 0, page_size: 20, total_count: 3 });
     // 003 "Connection Types in Environments": each as the document shows it (kind, type, name, status, metadata).
     const rows = Object.fromEntries(page.body.connections.map((row: Json) => [row.name, row]));
@@ -562,7 +564,7 @@ describe('003 environments and workspaces: every request of "Working with Enviro
     const who = callers(org);
     const monitoring = await created(ENVIRONMENTS, { name: 'shared-monitoring', organization_id: org }, who.operator);
     const prom = await created(CONNECTIONS, { kind: 'prometheus', name: 'central-prometheus', metadata: { url: prometheus.url } }, who.operator);
-    expect((await system.http('POST', `${ENVIRONMENTS}/${monitoring.id}/connections/${prom.id}`, { as: who.operator })).status).toBe(200);
+    expectStatus(await system.http('POST', `${ENVIRONMENTS}/${monitoring.id}/connections/${prom.id}`, { as: who.operator }), 200);
     const workspace = await created(WORKSPACES, { name: 'platform-team', description: 'the platform team', metadata: { owner: 'sre' } }, who.operator);
     expect(workspace).toMatchObject({ id: UUID, name: 'platform-team', metadata: { owner: 'sre' } });
     expect(workspace).not.toHaveProperty('workspace_id');
@@ -583,7 +585,7 @@ describe('003 environments and workspaces: every request of "Working with Enviro
 
     // 003 "Query Parameters": orgID, page, pagesize, search, order ("name", "created_at desc"), filter (JSON).
     const listed = await system.http('GET', `${ENVIRONMENTS}?orgID=${org}&page=0&pagesize=10&search=infrastructure&order=name&filter={"deleted_at":false}`, { as: who.viewer });
-    expect(listed.status).toBe(200);
+    expectStatus(listed, 200);
     expect(listed.body).toMatchObject({ page: 0, page_size: 10, total_count: 2 });
     expect(listed.body.environments.map((e: Json) => e.id)).toEqual([production.id, staging.id]);
     expect(listed.body.environments[0]).toMatchObject({ id: production.id, name: 'production', description: 'Production infrastructure', organization_id: org });
@@ -616,7 +618,7 @@ describe('003 environments and workspaces: every request of "Working with Enviro
     const prom = await created(CONNECTIONS, { kind: 'prometheus', name: 'prometheus-us-east', metadata: { url: prometheus.url } }, who.operator);
     expect((await system.http('POST', `${ENVIRONMENTS}/${environment.id}/connections/${prom.id}`, { as: who.operator })).body).toMatchObject({ connection_count: 1 });
     const workspace = await created(WORKSPACES, { name: 'app-team-alpha' }, who.operator);
-    expect((await system.http('POST', `${WORKSPACES}/${workspace.id}/environments/${environment.id}`, { as: who.operator })).status).toBe(200);
+    expectStatus(await system.http('POST', `${WORKSPACES}/${workspace.id}/environments/${environment.id}`, { as: who.operator }), 200);
 
     // Archived: "preserved but not actively used … Can be reactivated if needed".
     expect((await system.http('PUT', `${ENVIRONMENTS}/${environment.id}`, { as: who.operator, body: { status: 'archived' } })).body).toMatchObject({ status: 'archived', connection_count: 1 });
@@ -647,7 +649,7 @@ describe('004 registering a connection (guide): MeshSync discovery, "Register", 
       as: who.operator,
       body: { id: init.body.id, status: 'register', kind: 'prometheus', name: 'prod-prometheus', metadata: { url: prometheus.url }, environment_ids: [production.id] },
     });
-    expect(registered.status).toBe(201);
+    expectStatus(registered, 201);
     // "During Connection Registration": the new entry REGISTERED, assigned to its environment.
     expectConnection(registered.body, { status: 'registered', environments: [{ id: production.id, name: 'production' }] });
     await waitFor(async () => (await system.http('GET', `${CONNECTIONS}?kind=["prometheus"]`, { as: who.viewer })).body.total_count === 1, { message: 'on the connection page' });
