@@ -5,7 +5,7 @@ import { ERROR_HTTP_STATUS, type ErrorCode } from '@clp/contracts';
 import { freePort, startPrometheus, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
 import { startSystem, type HttpReply, type RunningSystem } from './system.fixtures';
 
-// Every error of DESIGN 10 with its HTTP status, roles, organizations and paging edges, over HTTP
+// Every error of design.md §10 with its HTTP status, roles, organizations and paging edges, over HTTP
 // only, against the real services.
 const ORG = 'org-errors';
 const OTHER = 'org-other';

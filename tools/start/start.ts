@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole system on one machine (DESIGN 12). NATS with JetStream and Redis are
+ * `npm start`: the whole system on one machine (design.md §12). NATS with JetStream and Redis are
  * reused when they answer at NATS_URL / REDIS_URL, otherwise started from the local binaries with
  * their data under DATA_DIR; then every service of `SERVICES` runs in its own process, from its
  * TypeScript source through ts-node. Ctrl-C or SIGTERM stops the services, then the servers started

@@ -17,7 +17,7 @@ export interface RegistryConfig {
   /** CREDENTIALS_MASTER_KEY: 32 bytes, base64 or hex. */
   credentialsMasterKey?: string;
   production?: boolean;
-  /** The server's own connection (DESIGN 6.4); stable across restarts of the same host. */
+  /** The server's own connection (design.md §6.4); stable across restarts of the same host. */
   server?: ServerIdentity;
 }
 

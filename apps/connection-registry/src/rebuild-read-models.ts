@@ -1,6 +1,6 @@
 /**
  * `npm run rebuild-read-models`: rebuilds the registry's Redis read model from the event store
- * into a new version, switches to it and deletes the old one (DESIGN 5). Safe while the registry
+ * into a new version, switches to it and deletes the old one (design.md §5). Safe while the registry
  * runs: its projections follow the switch. Reads the registry's environment (`config.ts`).
  */
 import Redis from 'ioredis';

@@ -36,7 +36,7 @@ export const createGateway = async (
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: correlationIdOf });
   const fastify = adapter.getInstance();
   acceptJsonBodiesOnly(fastify);
-  // After the JSON parser: the kubeconfig upload also takes multipart (DESIGN 10), no other route does.
+  // After the JSON parser: the kubeconfig upload also takes multipart (design.md §10), no other route does.
   void fastify.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   acceptMultipartOnUploadOnly(fastify);
   acceptMesherySpellings(fastify);

@@ -24,7 +24,7 @@ export type DiscoverConnection = Command<'DiscoverConnection', ConnectionDescrip
 export type RegisterConnection = Command<
   'RegisterConnection',
   ConnectionDescriptor & {
-    /** The kind's definition says the system connects it by itself (note 1 of DESIGN 6.2). */
+    /** The kind's definition says the system connects it by itself (note 1 of design.md §6.2). */
     auto_connect: boolean;
     /** The connectivity test run before registering; absent when it was skipped. */
     probe?: ProbeResult;

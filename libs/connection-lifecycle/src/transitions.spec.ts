@@ -4,7 +4,7 @@ import { connectionDecider } from './decider';
 import { ID, historyFor, meta, passed, request } from './connection.fixtures';
 import { allowedTransitions, isManaged, needsConnectivityTest } from './transitions';
 
-// DESIGN 6.2, copied verbatim: the test reads the specification, not the code's table.
+// design.md §6.2, copied verbatim: the test reads the specification, not the code's table.
 const DESIGN_TABLE = `
 | from \\ to | discovered | registered | connected | ignored | maintenance | disconnected | deleted | not found |
 |---|---|---|---|---|---|---|---|---|
@@ -42,7 +42,7 @@ const parseTable = (text: string): Map<string, Cell> => {
 const table = parseTable(DESIGN_TABLE);
 const { given } = deciderSpec(connectionDecider);
 
-describe('the transition table of DESIGN 6.2', () => {
+describe('the transition table of design.md §6.2', () => {
   const pairs = STATUSES.flatMap((from) => STATUSES.map((to) => [from, to] as const));
 
   it('has 64 (from, to) pairs, every one of them in the design table', () => {

@@ -17,7 +17,7 @@ const U = { user: true } as const;
 const S = { system: true } as const;
 const US = { user: true, system: true } as const;
 
-/** DESIGN 6.2, the one copy: the decider and the API's allowed transitions both read it. */
+/** design.md §6.2, the one copy: the decider and the API's allowed transitions both read it. */
 export const TRANSITIONS: Record<Status, Partial<Record<Status, TransitionRule>>> = {
   discovered: { registered: US, ignored: U, deleted: U, 'not found': S },
   registered: { connected: { user: true, system: 'auto_connect' }, ignored: U, maintenance: U, deleted: U, 'not found': S },
@@ -63,12 +63,12 @@ export const isTransitionAllowed = (
   return rule.system !== undefined && conditionHolds(rule.system, facts);
 };
 
-/** The statuses a connection in `status` may move to for this cause, in the order of DESIGN 6.1. */
+/** The statuses a connection in `status` may move to for this cause, in the order of design.md §6.1. */
 export const allowedTransitions = (status: Status, cause: Cause, facts: TransitionConditions = {}): Status[] =>
   STATUSES.filter((to) => isTransitionAllowed(status, to, cause, facts));
 
 /**
- * Statuses whose user-requested entry runs a connectivity test first (DESIGN 6.2); a system
+ * Statuses whose user-requested entry runs a connectivity test first (design.md §6.2); a system
  * transition is decided by a probe already.
  */
 export const needsConnectivityTest = (to: Status, cause: Cause): boolean =>

@@ -1,7 +1,7 @@
 import type { DomainEvent } from './metadata';
 import type { Cause, Status } from './statuses';
 
-/** The outcome of a connectivity test (DESIGN 6.4). */
+/** The outcome of a connectivity test (design.md §6.4). */
 export interface ProbeResult {
   ok: boolean;
   checked_at: string;

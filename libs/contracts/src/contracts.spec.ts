@@ -6,7 +6,7 @@ describe('contracts', () => {
     expect(connectionEventSubject('a.b *>', 'StatusChanged')).toBe('connection.events.a_b___.StatusChanged');
   });
 
-  it('maps every error code of DESIGN 10 to its HTTP status', () => {
+  it('maps every error code of design.md §10 to its HTTP status', () => {
     expect(ERROR_HTTP_STATUS).toEqual({
       validation_failed: 400,
       unauthorized: 401,

@@ -1,4 +1,4 @@
-/** The typed errors of DESIGN 10, carried in replies and mapped by the gateway to HTTP. */
+/** The typed errors of design.md §10, carried in replies and mapped by the gateway to HTTP. */
 export const ERROR_HTTP_STATUS = {
   validation_failed: 400,
   unauthorized: 401,

@@ -3,7 +3,7 @@ import type { CredentialDescriptor } from './credential-events';
 import type { Cause, Status } from './statuses';
 import { SUBJECTS } from './subjects';
 
-/** The roles of DESIGN 10, least to most: viewer reads; operator also changes; admin also deletes and manages credentials. */
+/** The roles of design.md §10, least to most: viewer reads; operator also changes; admin also deletes and manages credentials. */
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -1,4 +1,4 @@
-/** The lifecycle statuses of DESIGN 6.1, spelled exactly as they appear in the API and in events. */
+/** The lifecycle statuses of design.md §6.1, spelled exactly as they appear in the API and in events. */
 export const STATUSES = [
   'discovered',
   'registered',

@@ -1,5 +1,5 @@
 /**
- * The NATS subject catalogue (DESIGN 3).
+ * The NATS subject catalogue (design.md §3).
  * - Commands and queries: core request/reply on `<service>.cmd.<name>` / `<service>.query.<name>`,
  *   served in a queue group named after the service.
  * - Integration events: JetStream streams other services consume with durable consumers. The

@@ -9,7 +9,7 @@ export interface CheckpointStore {
 
 const codec = StringCodec();
 
-/** Checkpoints in a JetStream key-value bucket: durable where Redis may not be (DESIGN 5). */
+/** Checkpoints in a JetStream key-value bucket: durable where Redis may not be (design.md §5). */
 export class NatsKvCheckpointStore implements CheckpointStore {
   private constructor(private readonly kv: KV) {}
 

@@ -4,7 +4,7 @@ import { toEnvelopes } from './commit';
 import { ExpectedRevisionConflict, type EventStore, type RecordedEvent } from './port';
 
 /**
- * The behaviour every event store adapter must have (DESIGN 4). Each adapter's spec calls this
+ * The behaviour every event store adapter must have (design.md §4). Each adapter's spec calls this
  * with a factory for a store on a real server. Streams are named per test run, so a shared
  * server (an EventStoreDB someone runs) is not disturbed by earlier runs.
  */

@@ -1,7 +1,7 @@
 import type { DomainEvent, EventEnvelope, EventMetadata } from '@clp/contracts';
 
 /**
- * The event store port of DESIGN 4. Stream names are `<category>-<id>` (`connection-<uuid>`).
+ * The event store port of design.md §4. Stream names are `<category>-<id>` (`connection-<uuid>`).
  *
  * Revisions are opaque, increase with every commit to a stream, and are passed back as the
  * expected revision of the next append: the last event read (or the append's result) tells the

@@ -31,7 +31,7 @@ export interface RelayOptions {
 }
 
 /**
- * Publishes every stored event to the integration stream (DESIGN 4). Storing first and relaying
+ * Publishes every stored event to the integration stream (design.md §4). Storing first and relaying
  * from the store makes "stored but never published" impossible; the checkpoint, saved after each
  * acknowledged batch, and `Nats-Msg-Id` = event id make a re-delivery after a crash harmless.
  */

@@ -31,7 +31,7 @@ export const requireRole = (caller: Caller, role: Caller['role']): void => {
   }
 };
 
-/** `page` (from 0) and `pagesize` (1 to 100, DESIGN 10) of every list query. */
+/** `page` (from 0) and `pagesize` (1 to 100, design.md §10) of every list query. */
 export class PageRequest extends CallerRequest {
   @WhenPresent()
   @IsInt()

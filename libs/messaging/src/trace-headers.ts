@@ -3,7 +3,7 @@ import { context, propagation, type Context } from '@opentelemetry/api';
 import { headers as natsHeaders, type MsgHdrs } from 'nats';
 import { HEADERS } from '@clp/contracts';
 
-/** What travels with every message besides its payload (DESIGN 3, 11). */
+/** What travels with every message besides its payload (design.md §3, 11). */
 export interface MessageContext {
   correlation_id: string;
   causation_id: string | null;

@@ -136,7 +136,7 @@ export const startNats = (): Promise<TestServer> =>
     ready: (child) => waitForOutput(child, /Server is ready/, 'nats-server'),
   });
 
-/** `redis-server` without persistence, as DESIGN 5 allows. */
+/** `redis-server` without persistence, as design.md §5 allows. */
 export const startRedis = (): Promise<TestServer> =>
   startServer({
     name: 'redis',

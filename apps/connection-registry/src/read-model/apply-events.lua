@@ -1,4 +1,4 @@
--- Applies a batch of connection events and the checkpoint atomically (DESIGN 5): an event at or
+-- Applies a batch of connection events and the checkpoint atomically (design.md §5): an event at or
 -- before the stored checkpoint was applied already and is skipped, so a redelivery changes nothing.
 -- ARGV[1] = namespace ("registry:"), ARGV[2] = the version active while no pointer is set,
 -- ARGV[3] = the version to write ("v1": keys under "registry:v1:"), ARGV[4] = 'live' | 'rebuild',

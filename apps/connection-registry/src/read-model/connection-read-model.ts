@@ -67,7 +67,7 @@ const kindsFor = (kinds: string[] | undefined, types: string[] | undefined): str
   return kinds?.length ? kinds.filter((kind) => ofTypes.includes(kind)) : ofTypes;
 };
 
-/** The registry's Redis read model (DESIGN 5): written only by projections, read by queries. */
+/** The registry's Redis read model (design.md §5): written only by projections, read by queries. */
 @Injectable()
 export class ConnectionReadModel {
   readonly namespace: string;

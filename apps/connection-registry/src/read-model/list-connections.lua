@@ -1,4 +1,4 @@
--- One page of an organization's connections with the filters of DESIGN 10, and the status summary.
+-- One page of an organization's connections with the filters of design.md §10, and the status summary.
 -- ARGV[1] = namespace, ARGV[2] = the version active while no pointer is set, ARGV[3] = organization,
 -- ARGV[4] = query JSON: { status = [], kind = [], tags = [], none, order = 'updated'|'created'|'name',
 --   direction = 'asc'|'desc', offset, limit, search, name } (search and name lower-case; a type

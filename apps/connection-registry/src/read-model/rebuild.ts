@@ -24,7 +24,7 @@ export interface RebuildOptions {
 }
 
 /**
- * Rebuilds the read model from the event store from scratch (DESIGN 5): writes every connection
+ * Rebuilds the read model from the event store from scratch (design.md §5): writes every connection
  * event into a new version, catches up with the head, switches the pointer, deletes the old version.
  *
  * Caught up means: past the store's last event when the rebuild began (`lastPosition`), and then

@@ -1,4 +1,4 @@
--- Makes a rebuilt version the active one once it has caught up with the live one (DESIGN 5).
+-- Makes a rebuilt version the active one once it has caught up with the live one (design.md §5).
 -- The live projection writes only while its version is active (apply-events.lua checks that in
 -- the same atomic step), so this is the last moment the old version changes: the new one, at or
 -- past the old one's checkpoint, misses nothing, and the projection continues on it from there.

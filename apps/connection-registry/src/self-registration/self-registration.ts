@@ -16,7 +16,7 @@ export interface ServerIdentity {
 }
 
 /**
- * At start-up the server's own `meshery` connection exists and is `connected` (DESIGN 6.4).
+ * At start-up the server's own `meshery` connection exists and is `connected` (design.md §6.4).
  * Replicas starting together race on the connection's stream; the loser finds it made.
  */
 @Injectable()
@@ -43,7 +43,7 @@ export class SelfRegistration implements OnApplicationBootstrap {
     const steps: Record<string, Status | undefined> = {
       discovered: 'registered',
       registered: 'connected',
-      // A later start brings it back, unless a person disconnected it (note 2 of DESIGN 6.2).
+      // A later start brings it back, unless a person disconnected it (note 2 of design.md §6.2).
       disconnected: current.disconnected_by === 'system' ? 'connected' : undefined,
     };
     for (let next = steps[current.status]; next; next = steps[next]) {

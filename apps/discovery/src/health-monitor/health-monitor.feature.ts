@@ -12,7 +12,7 @@ const masterKey = (config: DiscoveryConfig): Buffer | null => {
   return null;
 };
 
-/** The health monitor (DESIGN 6.2): probes the managed connections and requests the system transitions. */
+/** The health monitor (design.md §6.2): probes the managed connections and requests the system transitions. */
 export const healthMonitorFeature: DiscoveryFeature = (config) =>
   config.health.enabled
     ? { controllers: [], providers: [{ provide: HEALTH_MASTER_KEY, useValue: masterKey(config) }, HealthMonitorService] }

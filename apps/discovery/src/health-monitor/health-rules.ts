@@ -5,7 +5,7 @@ import { isManaged, isTransitionAllowed } from '@clp/connection-lifecycle';
 export interface HealthFacts {
   status: Status;
   disconnected_by?: Cause;
-  /** The kind's definition connects it by itself once registered (note 1 of DESIGN 6.2). */
+  /** The kind's definition connects it by itself once registered (note 1 of design.md §6.2). */
   auto_connect: boolean;
 }
 
@@ -28,7 +28,7 @@ export interface AfterProbe {
 
 export const NO_STREAK: ProbeStreak = { failures: 0, successes: 0 };
 
-/** The statuses the monitor probes (DESIGN 6.2: never maintenance, ignored, or a person's disconnect). */
+/** The statuses the monitor probes (design.md §6.2: never maintenance, ignored, or a person's disconnect). */
 export const isProbed = (facts: HealthFacts): boolean => isManaged(facts.status, facts);
 
 /** Where enough failures take a connection, and where enough successes bring it. */
@@ -41,7 +41,7 @@ const MAX_ERROR = 500;
  * What the monitor does after a probe: counts the streak and, once it is long enough, requests the
  * system transition it calls for. Hysteresis: `failuresToDisconnect` failures in a row take a
  * connection down, `successesToReconnect` successes in a row bring it up, so a flapping target
- * does not flood the notification center. The table of DESIGN 6.2 has the last word: a move it
+ * does not flood the notification center. The table of design.md §6.2 has the last word: a move it
  * does not allow the system (registered → connected of a kind without auto-connect, a person's
  * disconnect) is not requested.
  */

@@ -6,7 +6,7 @@ import type { ConnectivityProber, MonitorLogger } from './ports';
 import type { WatchedConnection } from './watched-connection';
 
 /**
- * The kinds' connectivity tests (DESIGN 6.4) with the connection's secret read from the vault.
+ * The kinds' connectivity tests (design.md §6.4) with the connection's secret read from the vault.
  * The secret stays in this process: it goes to the target only, and the test's result is
  * redacted by `testConnectivity`. Without the vault's key, a connection that has a credential is
  * not probed at all: a test without its secret would fail and take it down for nothing.

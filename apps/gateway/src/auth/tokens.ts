@@ -5,7 +5,7 @@ import { ReplyError, ROLES, type Caller, type Role } from '@clp/contracts';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
 
-/** The claims of DESIGN 10: `sub` the user, `org` the organization, `role` one of ROLES. */
+/** The claims of design.md §10: `sub` the user, `org` the organization, `role` one of ROLES. */
 interface Claims {
   sub?: unknown;
   org?: unknown;

@@ -12,7 +12,7 @@ const ERRORS: Record<number, string> = {
   503: 'unavailable: the registry did not answer in time',
 };
 
-/** The error answers of an authenticated route, in the envelope of DESIGN 10. */
+/** The error answers of an authenticated route, in the envelope of design.md §10. */
 export const ApiErrors = (...statuses: number[]) =>
   applyDecorators(
     ...(statuses.length ? statuses : Object.keys(ERRORS).map(Number)).map((status) =>

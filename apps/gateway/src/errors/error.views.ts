@@ -12,7 +12,7 @@ class ErrorBodyDoc {
   details!: Record<string, unknown>;
 }
 
-/** The envelope of every error (DESIGN 10). */
+/** The envelope of every error (design.md §10). */
 export class ErrorDoc {
   @ApiProperty({ type: ErrorBodyDoc }) error!: ErrorBodyDoc;
 }

@@ -2,7 +2,7 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponse } from './error-response';
 
-/** Every error the API answers, in the envelope of DESIGN 10; a 500 only for a bug of ours. */
+/** Every error the API answers, in the envelope of design.md §10; a 500 only for a bug of ours. */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrors');

@@ -24,7 +24,7 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T> => {
 };
 
 /**
- * Readiness (DESIGN 11): NATS, Redis and the event store each answer a cheap request within
+ * Readiness (design.md §11): NATS, Redis and the event store each answer a cheap request within
  * CHECK_TIMEOUT_MS. The event store is EventStoreDB when configured, otherwise JetStream.
  */
 @Injectable()

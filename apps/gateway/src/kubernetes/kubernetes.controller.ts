@@ -19,7 +19,7 @@ export class ScanClustersDto {
   connection_id?: string;
 }
 
-/** Kubernetes discovery (DESIGN 10): kubeconfig uploads and cluster scans, served by the discovery service. */
+/** Kubernetes discovery (design.md §10): kubeconfig uploads and cluster scans, served by the discovery service. */
 @ApiTags('kubernetes')
 @ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404, 503)

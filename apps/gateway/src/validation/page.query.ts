@@ -5,7 +5,7 @@ import { QueryInteger } from './decorators';
 
 export const MAX_PAGE_SIZE = 100;
 
-/** `page` (from 0) and `pagesize` (1 to 100) of every list (DESIGN 10), as the registry takes them. */
+/** `page` (from 0) and `pagesize` (1 to 100) of every list (design.md §10), as the registry takes them. */
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 })
   @WhenPresent()

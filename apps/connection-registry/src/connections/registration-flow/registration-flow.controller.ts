@@ -18,7 +18,7 @@ type RegistrationEvent =
 const trackerStream = (id: string) => `registration-${id}`;
 
 /**
- * The two-step registration of DESIGN 10: `init` returns a tracker id with the kind's form
+ * The two-step registration of design.md §10: `init` returns a tracker id with the kind's form
  * schemas; `register` with that id registers once (a repeated `register` answers with the same
  * connection). The tracker is a stream of its own, so any replica can complete it.
  */
