@@ -15,7 +15,8 @@ import { startSystem, type HttpReply, type RunningSystem } from './system.fixtur
 // services (registry, environment and notification services, gateway; NATS, Redis, a real
 // prometheus; stand-ins for the Kubernetes API and Grafana, which cannot run here). Each case
 // asserts the documented outcome and the fields a Meshery client reads, then the same request in
-// the camelCase spellings Meshery's current clients send. One describe per document; each case
+// the camelCase spellings Meshery's current clients send. Every request goes through a validating
+// proxy (Prism): the last case asserts no response disagreed with the served OpenAPI document. One describe per document; each case
 // works in an organization of its own, so the counts it reads are its own.
 const CONNECTIONS = '/api/integrations/connections';
 const CREDENTIALS = '/api/integrations/credentials';
@@ -73,7 +74,7 @@ let ca: string;
 beforeAll(async () => {
   const certificates = makeTestCertificates();
   ca = certificates.ca;
-  [system, prometheus, cluster, grafana] = await Promise.all([startSystem(), startPrometheus(), startKubernetesStandIn(certificates, CLUSTER_TOKEN), startGrafanaStandIn('ok')]);
+  [system, prometheus, cluster, grafana] = await Promise.all([startSystem({ validateResponses: true }), startPrometheus(), startKubernetesStandIn(certificates, CLUSTER_TOKEN), startGrafanaStandIn('ok')]);
 }, 120_000);
 
 afterAll(async () => {
@@ -694,4 +695,11 @@ describe('README "A walk through the API": the documents\' requests as printed t
     expect(deleteStep).toContain('ConnectionDeleted');
     expectError(await system.http('GET', `${CONNECTIONS}/${clusterId}`, { as: callers('default').viewer }), 'not_found');
   }, 60_000);
+});
+
+describe('the OpenAPI document', () => {
+  it('describes every answer above: the validating proxy saw no response violation', () => {
+    expect(system.bodies.length).toBeGreaterThan(50);
+    expect(system.responseViolations).toEqual([]);
+  });
 });
