@@ -9,6 +9,8 @@ import {
   kubeconfigOf,
   MALFORMED_KUBECONFIGS,
   startKubernetesApi,
+  STAND_IN_GIT_VERSION,
+  STAND_IN_KUBE_SYSTEM_UID,
   startService,
   waitFor,
   type KubernetesApiStandIn,
@@ -116,7 +118,8 @@ describe('Kubernetes discovery over HTTP (real NATS, Redis, registry and discove
     expect(connected[0].id).not.toBe(byContext(registered)['dev-viewer'].id);
     const page = await listed(operator, 'kind=kubernetes&order=name%20asc', 3);
     expect(page.connections.map((c: { name: string; metadata: object }) => [c.name, c.metadata])).toEqual([
-      ['dev-admin', { server: api.url, context: 'dev-admin', user: 'dev-admin' }],
+      // Connected: its connectivity test learned the cluster's version and identity.
+      ['dev-admin', { server: api.url, context: 'dev-admin', user: 'dev-admin', version: STAND_IN_GIT_VERSION, server_id: STAND_IN_KUBE_SYSTEM_UID }],
       ['dev-viewer', { server: api.url, context: 'dev-viewer', user: 'dev-viewer' }],
       ['staging', { server: 'https://staging.example.test:6443', context: 'staging', user: 'staging-basic', insecure_skip_tls_verify: true }],
     ]);
