@@ -58,7 +58,7 @@ describe('the notification service (real NATS and Redis)', () => {
     await waitFor(async () => (await list(viewer(org))).total_count === 1, { message: 'the notification' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const page = await list(viewer(org));
-    expect(page).toMatchObject({ total_count: 1, page: 0, page_size: 100, count_by_severity_level: { error: 1 } });
+    expect(page).toMatchObject({ total_count: 1, page: 0, page_size: 100, count_by_severity_level: [{ severity: 'error', count: 1 }] });
     expect(page.events[0]).toMatchObject({
       id: event.metadata.event_id,
       organization_id: org,
@@ -89,10 +89,16 @@ describe('the notification service (real NATS and Redis)', () => {
 
     const all = await list(viewer(org));
     expect(all.events.map((e) => e.id)).toEqual(events.map((e) => e.metadata.event_id).reverse());
-    expect(all.count_by_severity_level).toEqual({ success: 1, error: 1, informational: 2 });
+    // Meshery's array, in the order of SEVERITIES.
+    expect(all.count_by_severity_level).toEqual([
+      { severity: 'error', count: 1 },
+      { severity: 'informational', count: 2 },
+      { severity: 'success', count: 1 },
+    ]);
     expect((await list(viewer(org), { severity: ['error', 'success'] })).events.map((e) => e.severity).sort()).toEqual(['error', 'success']);
     expect((await list(viewer(org), { action: ['deleted'] })).total_count).toBe(1);
-    expect((await list(viewer(org), { acted_upon: connectionId })).total_count).toBe(3);
+    expect((await list(viewer(org), { acted_upon: [connectionId] })).total_count).toBe(3);
+    expect((await list(viewer(org), { acted_upon: [connectionId, events[3].data.connection_id] })).total_count).toBe(4);
     expect((await list(viewer(org), { search: 'TO MAINTENANCE' })).total_count).toBe(1);
     expect((await list(viewer(org), { category: ['environment'] })).total_count).toBe(0);
     expect(await list(viewer(org), { page: 1, pagesize: 3 })).toMatchObject({ total_count: 4, page: 1, page_size: 3, events: [{ id: events[0].metadata.event_id }] });
@@ -101,10 +107,13 @@ describe('the notification service (real NATS and Redis)', () => {
     const foreignId = foreign.metadata.event_id;
     expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [first, second, foreignId], status: 'read' }))).toEqual({ updated: 2 });
     expect((await list(viewer(org), { status: 'unread' })).total_count).toBe(2);
-    expect((await list(viewer(org))).count_by_severity_level).toEqual({ informational: 2 });
+    expect((await list(viewer(org))).count_by_severity_level).toEqual([{ severity: 'informational', count: 2 }]);
     expect((await list(viewer(other), { status: 'unread' })).total_count).toBe(1);
     expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [first], status: 'unread' }))).toEqual({ updated: 1 });
-    expect((await list(viewer(org))).count_by_severity_level).toEqual({ success: 1, informational: 2 });
+    expect((await list(viewer(org))).count_by_severity_level).toEqual([
+      { severity: 'informational', count: 2 },
+      { severity: 'success', count: 1 },
+    ]);
 
     expect(await api.request(N.deleteEvents, { caller: viewer(org), ids: [first] })).toMatchObject({ error: { code: 'forbidden' } });
     expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [first, foreignId] }))).toEqual({ deleted: 1 });
@@ -116,6 +125,50 @@ describe('the notification service (real NATS and Redis)', () => {
     await publishConnectionEvents(nc, [events[0]], () => randomUUID());
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await list(viewer(org))).total_count).toBe(3);
+  });
+
+  it('orders by created_at from its index, either way, with and without filters, and by the feed without sort', async () => {
+    const org = 'org-sort';
+    const connectionId = randomUUID();
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const at = (event: ReturnType<typeof statusChangedEvent>, m: number) => ({ ...event, metadata: { ...event.metadata, occurred_at: minutesAgo(m) } });
+    // Stored a, b, c (seq 1, 2, 3); happened b, c, a.
+    const [a, b, c] = [at(statusChangedEvent(org, connectionId, 'registered', 'connected'), 10), at(statusChangedEvent(org, connectionId, 'connected', 'disconnected'), 30), at(statusChangedEvent(org, randomUUID(), 'disconnected', 'connected'), 20)];
+    for (const [i, event] of [a, b, c].entries()) {
+      await publishConnectionEvents(nc, [event]);
+      await waitFor(async () => (await list(viewer(org))).total_count === i + 1);
+    }
+    const ids = async (query: Record<string, unknown>) => (await list(viewer(org), query)).events.map((e) => e.id);
+    const [ia, ib, ic] = [a, b, c].map((e) => e.metadata.event_id);
+    expect(await ids({})).toEqual([ic, ib, ia]);
+    expect(await ids({ order: 'asc' })).toEqual([ia, ib, ic]);
+    expect(await ids({ sort: 'created_at' })).toEqual([ia, ic, ib]);
+    expect(await ids({ sort: 'created_at', order: 'desc' })).toEqual([ia, ic, ib]);
+    expect(await ids({ sort: 'created_at', order: 'asc' })).toEqual([ib, ic, ia]);
+    expect(await ids({ sort: 'created_at', order: 'asc', page: 1, pagesize: 2 })).toEqual([ia]);
+    expect(await ids({ sort: 'created_at', order: 'asc', severity: ['success'] })).toEqual([ic, ia]);
+    expect(await ids({ sort: 'created_at', order: 'desc', acted_upon: [connectionId], pagesize: 1 })).toEqual([ia]);
+    for (const bad of [{ sort: 'severity' }, { order: 'up' }, { acted_upon: 'not-a-list' }]) {
+      expect(await api.request(N.listEvents, { caller: viewer(org), ...(bad as object) })).toMatchObject({ error: { code: 'validation_failed' } });
+    }
+  });
+
+  it("keeps the organization's distinct categories and actions as notifications come and go", async () => {
+    const org = 'org-types';
+    const connectionId = randomUUID();
+    const [changed, deleted] = [statusChangedEvent(org, connectionId, 'registered', 'connected'), statusChangedEvent(org, connectionId, 'connected', 'deleted', { cause: 'user' })];
+    const again = statusChangedEvent(org, connectionId, 'connected', 'disconnected');
+    await publishConnectionEvents(nc, [changed, deleted, again, statusChangedEvent('org-types-other', randomUUID(), 'connected', 'maintenance')]);
+    await waitFor(async () => (await list(viewer(org))).total_count === 3 && (await list(viewer('org-types-other'))).total_count === 1);
+    const types = async () => result(await api.request(N.eventTypes, { caller: viewer(org) }));
+    expect(await types()).toEqual({ category: ['connection'], action: ['deleted', 'status_changed'] });
+
+    // Deleting the only "deleted" one removes that action; one of two "status_changed" keeps it.
+    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [deleted.metadata.event_id, changed.metadata.event_id] }))).toEqual({ deleted: 2 });
+    expect(await types()).toEqual({ category: ['connection'], action: ['status_changed'] });
+    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [again.metadata.event_id] }))).toEqual({ deleted: 1 });
+    expect(await types()).toEqual({ category: [], action: [] });
+    expect(result(await api.request(N.eventTypes, { caller: viewer('org-types-other') }))).toEqual({ category: ['connection'], action: ['status_changed'] });
   });
 
   it('answers the feed after a seq, oldest first, with the head', async () => {
@@ -138,7 +191,8 @@ describe('the notification service (real NATS and Redis)', () => {
     await publishConnectionEvents(nc, [statusChangedEvent(org, randomUUID(), 'connected', 'disconnected')]);
     await waitFor(async () => (await list(viewer(org))).total_count === 1);
     await store.trim(Date.now() + config.retentionMs + 1000);
-    expect(await list(viewer(org))).toMatchObject({ total_count: 0, count_by_severity_level: {}, events: [] });
+    expect(await list(viewer(org))).toMatchObject({ total_count: 0, count_by_severity_level: [], events: [] });
+    expect(result(await api.request(N.eventTypes, { caller: viewer(org) }))).toEqual({ category: [], action: [] });
     const r = new Redis(redis.url);
     try {
       expect(await r.zcard(`notification:org:${org}:time`)).toBe(0);

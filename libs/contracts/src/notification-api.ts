@@ -36,7 +36,26 @@ export interface ListNotificationsQuery {
   category?: string[];
   action?: string[];
   search?: string;
-  acted_upon?: string;
+  acted_upon?: string[];
+  /** The one field an index orders by: absent, the feed's order (`seq`, the order they were stored). */
+  sort?: NotificationSortField;
+  order?: 'asc' | 'desc';
+}
+
+/** Sort fields the store answers from an index (`created_at`: the event's time). */
+export const NOTIFICATION_SORT_FIELDS = ['created_at'] as const;
+export type NotificationSortField = (typeof NOTIFICATION_SORT_FIELDS)[number];
+
+/** Meshery's shape of the unread counts: `[{severity: "error", count: 3}, …]`, on which its UI calls `.find`. */
+export interface SeverityCount {
+  severity: Severity;
+  count: number;
+}
+
+/** The distinct categories and actions of an organization's notifications, as Meshery's `/api/system/events/types` answers. */
+export interface NotificationTypes {
+  category: string[];
+  action: string[];
 }
 
 const N = SUBJECTS.notification;
@@ -49,11 +68,12 @@ export type NotificationApi = {
       page: number;
       page_size: number;
       total_count: number;
-      count_by_severity_level: Partial<Record<Severity, number>>;
+      count_by_severity_level: SeverityCount[];
     };
   };
   [N.markEvents]: { request: { caller: Caller; ids: string[]; status: 'read' | 'unread' }; reply: { updated: number } };
   [N.deleteEvents]: { request: { caller: Caller; ids: string[] }; reply: { deleted: number } };
+  [N.eventTypes]: { request: { caller: Caller }; reply: NotificationTypes };
 };
 
 /**

@@ -54,6 +54,7 @@ export const SUBJECTS = {
     markEvents: 'notification.cmd.mark-events',
     deleteEvents: 'notification.cmd.delete-events',
     eventsSince: 'notification.query.events-since',
+    eventTypes: 'notification.query.event-types',
   },
 } as const;
 

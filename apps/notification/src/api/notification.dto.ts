@@ -1,9 +1,10 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
-import { SEVERITIES, type Severity } from '@clp/contracts';
+import { NOTIFICATION_SORT_FIELDS, SEVERITIES, type NotificationSortField, type Severity } from '@clp/contracts';
 import { CallerRequest, PageRequest, WhenPresent } from '@clp/messaging';
 
 export const READ_STATUSES = ['read', 'unread'] as const;
 export const MAX_IDS = 500;
+export const ORDERS = ['asc', 'desc'] as const;
 
 export class ListNotificationsDto extends PageRequest {
   @WhenPresent()
@@ -36,9 +37,19 @@ export class ListNotificationsDto extends PageRequest {
   search?: string;
 
   @WhenPresent()
-  @IsString()
-  @Length(1, 128)
-  acted_upon?: string;
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Length(1, 128, { each: true })
+  acted_upon?: string[];
+
+  @WhenPresent()
+  @IsIn(NOTIFICATION_SORT_FIELDS)
+  sort?: NotificationSortField;
+
+  @WhenPresent()
+  @IsIn(ORDERS)
+  order?: 'asc' | 'desc';
 }
 
 export class NotificationIdsDto extends CallerRequest {

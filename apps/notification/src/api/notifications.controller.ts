@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS } from '@clp/contracts';
-import { requireRole } from '@clp/messaging';
 import { NotificationStore } from '../store/notification-store';
+import { CallerRequest, requireRole } from '@clp/messaging';
 import { EventsSinceDto, ListNotificationsDto, MarkNotificationsDto, NotificationIdsDto } from './notification.dto';
 
 const N = SUBJECTS.notification;
@@ -19,6 +19,12 @@ export class NotificationsController {
   list(@Payload() request: ListNotificationsDto) {
     const { caller, page, pagesize, ...filter } = request;
     return this.store.list({ ...filter, org: caller.organization_id, page: page ?? 0, pagesize: pagesize ?? 10 });
+  }
+
+  /** The distinct categories and actions of the organization's notifications (Meshery's event types). */
+  @MessagePattern(N.eventTypes)
+  types(@Payload() request: CallerRequest) {
+    return this.store.types(request.caller.organization_id);
   }
 
   @MessagePattern(N.markEvents)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { FeedEntry, Notification, Severity } from '@clp/contracts';
+import { SEVERITIES, type FeedEntry, type Notification, type NotificationSortField, type NotificationTypes, type SeverityCount } from '@clp/contracts';
 import type { NewNotification } from '../notifications/notification-of';
 
 export const REDIS = Symbol('REDIS');
@@ -20,19 +20,25 @@ export interface ListFilter {
   page: number;
   pagesize: number;
   status?: 'read' | 'unread';
-  acted_upon?: string;
+  acted_upon?: string[];
   search?: string;
   severity?: string[];
   category?: string[];
   action?: string[];
+  /** Absent: the feed's order (`seq`). */
+  sort?: NotificationSortField;
+  order?: 'asc' | 'desc';
 }
+
+/** The sorted set each sort field is answered from: never a scan to order a page. */
+const SORT_INDEX: Record<NotificationSortField | 'feed', string> = { feed: 'all', created_at: 'time' };
 
 export interface NotificationPage {
   events: Notification[];
   page: number;
   page_size: number;
   total_count: number;
-  count_by_severity_level: Partial<Record<Severity, number>>;
+  count_by_severity_level: SeverityCount[];
 }
 
 type Script = (...args: Array<string | number>) => Promise<unknown>;
@@ -90,17 +96,27 @@ export class NotificationStore {
       filter.page,
       filter.pagesize,
       filter.status ?? '',
-      filter.acted_upon ?? '',
       (filter.search ?? '').toLowerCase(),
       json(filter.severity),
       json(filter.category),
       json(filter.action),
+      json(filter.acted_upon),
+      SORT_INDEX[filter.sort ?? 'feed'],
+      filter.order ?? 'desc',
     )) as [number, string[], ...string[]];
     const events: Notification[] = [];
     for (let i = 0; i < docs.length; i += 2) events.push(withStatus(docs[i], docs[i + 1]));
-    const counts: Partial<Record<Severity, number>> = {};
-    for (let i = 0; i < unread.length; i += 2) if (Number(unread[i + 1]) > 0) counts[unread[i] as Severity] = Number(unread[i + 1]);
+    const byName = new Map<string, number>();
+    for (let i = 0; i < unread.length; i += 2) byName.set(unread[i], Number(unread[i + 1]));
+    const counts = SEVERITIES.filter((severity) => (byName.get(severity) ?? 0) > 0).map((severity) => ({ severity, count: byName.get(severity) ?? 0 }));
     return { events, page: filter.page, page_size: filter.pagesize, total_count: total, count_by_severity_level: counts };
+  }
+
+  /** The organization's distinct categories and actions, from the counts the scripts keep (no scan). */
+  async types(org: string): Promise<NotificationTypes> {
+    const o = `${this.p}org:${org}`;
+    const [category, action] = await Promise.all([this.redis.hkeys(`${o}:categories`), this.redis.hkeys(`${o}:actions`)]);
+    return { category: category.sort(), action: action.sort() };
   }
 
   async since(org: string, after: number, limit: number): Promise<{ events: FeedEntry[]; head: number }> {

@@ -10,13 +10,18 @@ else
   ids = {}
   for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
 end
+local function uncount(hash, field)
+  if redis.call('HINCRBY', hash, field, -1) <= 0 then redis.call('HDEL', hash, field) end
+end
 local removed = 0
 for _, id in ipairs(ids) do
   local key = p .. 'n:' .. id
-  local f = redis.call('HMGET', key, 'org', 'status', 'severity')
+  local f = redis.call('HMGET', key, 'org', 'status', 'severity', 'category', 'action')
   if f[1] == org then
     redis.call('DEL', key)
     if f[2] == 'unread' then redis.call('HINCRBY', o .. ':unread', f[3], -1) end
+    uncount(o .. ':categories', f[4])
+    uncount(o .. ':actions', f[5])
     removed = removed + 1
   end
   -- Index entries go even without their document (a retention batch must always progress).

@@ -14,5 +14,8 @@ redis.call('HSET', key, 'org', org, 'seq', seq, 'severity', ARGV[4], 'category',
 redis.call('ZADD', o .. ':all', seq, id)
 redis.call('ZADD', o .. ':time', ARGV[8], id)
 redis.call('HINCRBY', o .. ':unread', ARGV[4], 1)
+-- How many notifications have each category and action: the organization's distinct types.
+redis.call('HINCRBY', o .. ':categories', ARGV[5], 1)
+redis.call('HINCRBY', o .. ':actions', ARGV[6], 1)
 redis.call('SADD', p .. 'orgs', org)
 return seq
