@@ -45,7 +45,7 @@ export const describeWhatTheServerAccepts = (document: OpenAPIObject): OpenAPIOb
         if (parameter.in !== 'query') continue;
         for (const other of otherSpellingsOf(parameter.name)) {
           if (parameters.some((p) => p.in === 'query' && p.name === other)) continue;
-          parameters.push({ ...parameter, name: other, description: `the same as ${parameter.name} (Meshery's camelCase spelling)` } as typeof parameter);
+          parameters.push({ ...parameter, name: other, description: `the same as ${parameter.name} (another spelling Meshery's clients send)` } as typeof parameter);
         }
       }
     }

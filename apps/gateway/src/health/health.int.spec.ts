@@ -116,6 +116,7 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
         'GET /api/workspaces/{id}/connections',
         'GET /api/system/events',
         'GET /api/system/events/subscribe',
+        'GET /api/system/events/types',
         'PUT /api/system/events/status/bulk',
         'PUT /api/system/events/status/{id}',
         'DELETE /api/system/events/bulk',

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
-import { SEVERITIES, type Severity } from '@clp/contracts';
+import { NOTIFICATION_SORT_FIELDS, SEVERITIES, type NotificationSortField, type Severity } from '@clp/contracts';
 import { WhenPresent } from '@clp/messaging';
 import { QueryList } from '../validation/decorators';
 import { PageQueryDto } from '../validation/page.query';
 
 const LIST = 'a JSON array (["a","b"]), a single value, or the parameter repeated';
 const READ_STATUSES = ['read', 'unread'] as const;
+const ORDERS = ['asc', 'desc'] as const;
 const MAX_IDS = 500;
 
 export class ListNotificationsQueryDto extends PageQueryDto {
@@ -47,11 +48,24 @@ export class ListNotificationsQueryDto extends PageQueryDto {
   @MaxLength(256)
   search?: string;
 
-  @ApiPropertyOptional({ maxLength: 128, description: 'the connection, environment or workspace id it is about' })
+  @ApiPropertyOptional({ type: [String], description: `the connection, environment or workspace ids it is about: ${LIST}` })
   @WhenPresent()
-  @IsString()
-  @Length(1, 128)
-  acted_upon?: string;
+  @QueryList()
+  @IsArray({ message: `acted_upon must be ${LIST}` })
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Length(1, 128, { each: true })
+  acted_upon?: string[];
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_SORT_FIELDS, description: 'the field to order by (one an index answers); absent: the order they were stored in' })
+  @WhenPresent()
+  @IsIn(NOTIFICATION_SORT_FIELDS, { message: `sort must be one of: ${NOTIFICATION_SORT_FIELDS.join(', ')}` })
+  sort?: NotificationSortField;
+
+  @ApiPropertyOptional({ enum: ORDERS, default: 'desc' })
+  @WhenPresent()
+  @IsIn(ORDERS)
+  order?: 'asc' | 'desc';
 }
 
 export class MarkNotificationDto {

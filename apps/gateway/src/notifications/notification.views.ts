@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { SEVERITIES, type Notification, type Severity } from '@clp/contracts';
+import { SEVERITIES, type Notification, type NotificationTypes, type Severity, type SeverityCount } from '@clp/contracts';
 
 // The OpenAPI shapes of the notification service's replies, which the gateway returns as they are.
 
@@ -17,13 +17,23 @@ export class NotificationDoc implements Notification {
   @ApiProperty({ format: 'date-time' }) created_at!: string;
 }
 
+export class SeverityCountDoc implements SeverityCount {
+  @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
+  @ApiProperty({ minimum: 1 }) count!: number;
+}
+
 export class NotificationPageDoc {
   @ApiProperty({ type: [NotificationDoc] }) events!: NotificationDoc[];
   @ApiProperty() page!: number;
   @ApiProperty() page_size!: number;
   @ApiProperty() total_count!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: "unread notifications of the organization by severity" })
-  count_by_severity_level!: Partial<Record<Severity, number>>;
+  @ApiProperty({ type: [SeverityCountDoc], description: 'unread notifications of the organization by severity (the severities it has)' })
+  count_by_severity_level!: SeverityCountDoc[];
+}
+
+export class NotificationTypesDoc implements NotificationTypes {
+  @ApiProperty({ type: [String], example: ['connection', 'environment'] }) category!: string[];
+  @ApiProperty({ type: [String], example: ['registered', 'status_changed'] }) action!: string[];
 }
 
 export class NotificationStatusDoc {

@@ -9,7 +9,7 @@ import { IdParams } from '../validation/id-params';
 import { LiveFeeds } from './live-feeds';
 import { NotificationClient } from './notification-client';
 import { ListNotificationsQueryDto, MarkNotificationDto, MarkNotificationsBodyDto, NotificationIdsBodyDto } from './notification.dto';
-import { NotificationDeletedDoc, NotificationPageDoc, NotificationsDeletedDoc, NotificationStatusDoc, NotificationsUpdatedDoc } from './notification.views';
+import { NotificationDeletedDoc, NotificationPageDoc, NotificationsDeletedDoc, NotificationStatusDoc, NotificationsUpdatedDoc, NotificationTypesDoc } from './notification.views';
 
 const N = SUBJECTS.notification;
 
@@ -41,6 +41,13 @@ export class NotificationsController {
   @ApiOkResponse({ type: NotificationPageDoc })
   list(@Context() context: RequestContext, @Query() query: ListNotificationsQueryDto) {
     return this.notifications.call(N.listEvents, context, query);
+  }
+
+  @Get('types')
+  @ApiOperation({ summary: 'the distinct categories and actions of the organization\'s notifications' })
+  @ApiOkResponse({ type: NotificationTypesDoc })
+  types(@Context() context: RequestContext) {
+    return this.notifications.call(N.eventTypes, context, {});
   }
 
   @Get('subscribe')

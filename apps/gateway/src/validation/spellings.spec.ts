@@ -16,7 +16,8 @@ describe('Meshery spellings', () => {
   });
 
   it("maps Meshery's own names where they are not the plain snake_case", () => {
-    expect(['pageSize', 'orgId', 'skipCredentialVerification', 'skip_credential_verification'].map(canonicalSpelling)).toEqual([
+    expect(['pageSize', 'page_size', 'orgId', 'skipCredentialVerification', 'skip_credential_verification'].map(canonicalSpelling)).toEqual([
+      'pagesize',
       'pagesize',
       'orgID',
       'skip_connectivity_test',
@@ -51,7 +52,7 @@ describe('the other spellings of a field, for the OpenAPI document', () => {
       expect(others.every((other) => canonicalSpelling(other) === name && other !== name)).toBe(true);
     }
     expect(otherSpellingsOf('sub_type')).toEqual(['subType']);
-    expect(otherSpellingsOf('pagesize')).toEqual(['pageSize']);
+    expect(otherSpellingsOf('pagesize')).toEqual(['pageSize', 'page_size']);
     expect(otherSpellingsOf('skip_connectivity_test').sort()).toEqual(['skipConnectivityTest', 'skipCredentialVerification', 'skip_credential_verification']);
     expect(otherSpellingsOf('kind')).toEqual([]);
   });

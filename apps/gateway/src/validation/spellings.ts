@@ -5,11 +5,13 @@ import { validationFailed } from '@clp/messaging';
 
 /**
  * Spellings Meshery's clients send that are not the plain snake_case of a camelCase name:
- * Meshery's paging is `pagesize`, its organization parameter `orgID`, and its
+ * Meshery's paging is `pagesize` (its notification center also sends `page_size`), its
+ * organization parameter `orgID`, and its
  * `skip_credential_verification` is what this API calls `skip_connectivity_test`.
  */
 const SPELLINGS: Record<string, string> = {
   pageSize: 'pagesize',
+  page_size: 'pagesize',
   orgId: 'orgID',
   skipCredentialVerification: 'skip_connectivity_test',
   skip_credential_verification: 'skip_connectivity_test',
