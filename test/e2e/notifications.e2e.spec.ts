@@ -58,6 +58,9 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
     await waitFor(() => notifications(mine).some((n) => n.action === 'status_changed'), { message: 'the live notification' });
     const changes = notifications(mine).filter((n) => n.acted_upon === id && n.action === 'status_changed');
     expect(changes).toHaveLength(1);
+    // The live payload is the notification as the list answers it: its identifier is `id`.
+    expect(changes[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(changes[0]).not.toHaveProperty('notification_id');
     expect(changes[0]).toMatchObject({
       organization_id: 'org-live',
       category: 'connection',
@@ -107,7 +110,7 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
     expect((await system.http('PUT', `${EVENTS}/status/${foreign.id}`, { as: viewer, body: { status: 'read' } })).status).toBe(404);
     expect(await system.http('PUT', `${EVENTS}/status/bulk`, { as: viewer, body: { ids: [...ids, foreign.id], status: 'read' } })).toMatchObject({ status: 200, body: { updated: 3 } });
     expect((await list('org-marks', '&status=unread')).total_count).toBe(0);
-    expect((await list('org-marks')).count_by_severity_level).toEqual({});
+    expect((await list('org-marks')).count_by_severity_level).toEqual([]);
     expect((await list('org-marks-other', '&status=unread')).total_count).toBe(1);
 
     expect((await system.http('DELETE', `${EVENTS}/${ids[0]}`, { as: viewer })).status).toBe(403);
@@ -121,6 +124,71 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
     expect((await system.http('PUT', `${EVENTS}/status/bulk`, { as: viewer, body: { ids: ['nope'], status: 'read' } })).status).toBe(400);
     expect((await system.http('GET', `${EVENTS}/subscribe`, { as: viewer, headers: { 'last-event-id': 'abc' } })).status).toBe(400);
     expect((await system.http('GET', EVENTS)).status).toBe(401);
+  });
+
+  it("answers Meshery's notification center queries: JSON-array filters, sort and order, page_size, the event types; bad ones are a 400 naming the field", async () => {
+    const org = 'org-meshery-ui';
+    const viewer = caller(org, 'viewer');
+    const get = (query: string) => system.http('GET', `${EVENTS}${query}`, { as: viewer });
+    const a = await kubernetes(org, 'ui-a');
+    await transition(org, a, 'connected');
+    await transition(org, a, 'maintenance');
+    const b = await kubernetes(org, 'ui-b');
+    await waitFor(async () => (await list(org)).total_count === 4, { message: 'two registrations and two status changes' });
+    await kubernetes('org-meshery-ui-other', 'ui-c');
+
+    type Event = { id: string; acted_upon: string; action: string; severity: string; created_at: string };
+    const events = async (query: string): Promise<Event[]> => {
+      const reply = await get(query);
+      expect({ query, status: reply.status, error: reply.body?.error }).toEqual({ query, status: 200, error: undefined });
+      return reply.body.events;
+    };
+    const count = async (query: string) => (await events(`?pagesize=100&${query}`)).length;
+    expect(await count('category=["connection"]&action=["status_changed"]')).toBe(2);
+    expect(await count('action=["registered","status_changed"]')).toBe(4);
+    expect(await count('severity=["informational"]')).toBe(1);
+    expect(await count('severity=informational&severity=success')).toBe(4);
+    expect(await count(`acted_upon=["${a}","${b}"]`)).toBe(4);
+    expect(await count(`actedUpon=["${b}"]`)).toBe(1);
+    expect(await count(`acted_upon=${a}&acted_upon=${b}`)).toBe(4);
+    expect(await count(`actedUpon=${a}&status=unread&search=maintenance`)).toBe(1);
+
+    // Meshery's array of unread counts, the severities the organization has.
+    expect((await get('')).body.count_by_severity_level).toEqual([
+      { severity: 'informational', count: 1 },
+      { severity: 'success', count: 3 },
+    ]);
+
+    const times = (page: Event[]) => page.map((e) => Date.parse(e.created_at));
+    const ascending = await events('?sort=created_at&order=asc');
+    expect(ascending).toHaveLength(4);
+    expect(times(ascending)).toEqual([...times(ascending)].sort((x, y) => x - y));
+    expect(ascending[0]).toMatchObject({ acted_upon: a, action: 'registered' });
+    const descending = await events('?sort=created_at&order=desc');
+    expect(times(descending)).toEqual([...times(ascending)].reverse());
+    const firstPage = await get('?page_size=2&sort=created_at&order=asc');
+    expect(firstPage.body).toMatchObject({ page: 0, page_size: 2, total_count: 4 });
+    expect(firstPage.body.events.map((e: Event) => e.id)).toEqual(ascending.slice(0, 2).map((e) => e.id));
+    expect((await get('?page_size=2&pagesize=2&page=1')).body).toMatchObject({ page: 1, page_size: 2, total_count: 4 });
+
+    // The distinct categories and actions, of this organization only.
+    expect(await system.http('GET', `${EVENTS}/types`, { as: viewer })).toMatchObject({ status: 200, body: { category: ['connection'], action: ['registered', 'status_changed'] } });
+    expect((await system.http('GET', `${EVENTS}/types`, { as: caller('org-meshery-ui-other', 'viewer') })).body).toEqual({ category: ['connection'], action: ['registered'] });
+    expect((await system.http('GET', `${EVENTS}/types`)).status).toBe(401);
+
+    for (const [query, field] of [
+      ['?sort=severity', 'sort'],
+      ['?order=up', 'order'],
+      ['?category=["connection"', 'category'],
+      ['?severity=["error",', 'severity'],
+      ['?acted_upon=[1]', 'acted_upon'],
+      ['?page_size=2&pagesize=3', 'pagesize'],
+      [`?actedUpon=["${a}"]&acted_upon=["${b}"]`, 'acted_upon'],
+    ]) {
+      const reply = await get(query);
+      const fields = reply.body?.error?.details?.fields?.map((f: { field: string }) => f.field);
+      expect({ query, status: reply.status, code: reply.body?.error?.code, fields }).toEqual({ query, status: 400, code: 'validation_failed', fields: [field] });
+    }
   });
 
   it('gives a client that reconnects with Last-Event-ID the 100 changes it missed, in order, once, then live ones', async () => {
