@@ -163,6 +163,18 @@ describe('the notification service (real NATS and Redis)', () => {
     const types = async () => result(await api.request(N.eventTypes, { caller: viewer(org) }));
     expect(await types()).toEqual({ category: ['connection'], action: ['deleted', 'status_changed'] });
 
+    // One stored before the types were counted (no 'typed' field): removing it uncounts nothing.
+    const old = randomUUID();
+    const r = new Redis(redis.url);
+    try {
+      await r.hset(`notification:n:${old}`, { org, seq: 0, severity: 'error', category: 'connection', action: 'status_changed', status: 'read', doc: '{}' });
+      await r.zadd(`notification:org:${org}:all`, 0, old);
+    } finally {
+      r.disconnect();
+    }
+    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [old] }))).toEqual({ deleted: 1 });
+    expect(await types()).toEqual({ category: ['connection'], action: ['deleted', 'status_changed'] });
+
     // Deleting the only "deleted" one removes that action; one of two "status_changed" keeps it.
     expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [deleted.metadata.event_id, changed.metadata.event_id] }))).toEqual({ deleted: 2 });
     expect(await types()).toEqual({ category: ['connection'], action: ['status_changed'] });

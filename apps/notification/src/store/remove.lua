@@ -16,12 +16,14 @@ end
 local removed = 0
 for _, id in ipairs(ids) do
   local key = p .. 'n:' .. id
-  local f = redis.call('HMGET', key, 'org', 'status', 'severity', 'category', 'action')
+  local f = redis.call('HMGET', key, 'org', 'status', 'severity', 'category', 'action', 'typed')
   if f[1] == org then
     redis.call('DEL', key)
     if f[2] == 'unread' then redis.call('HINCRBY', o .. ':unread', f[3], -1) end
-    uncount(o .. ':categories', f[4])
-    uncount(o .. ':actions', f[5])
+    if f[6] then
+      uncount(o .. ':categories', f[4])
+      uncount(o .. ':actions', f[5])
+    end
     removed = removed + 1
   end
   -- Index entries go even without their document (a retention batch must always progress).
