@@ -3,11 +3,12 @@ import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { EVENT_STORE, eventStoreOf } from '@clp/event-store';
 import { connectNats, Requester } from '@clp/messaging';
-import type { EnvironmentConfig } from './config';
+import { DEFAULT_PURGE_INTERVAL_MS, DEFAULT_RETENTION_MS, type EnvironmentConfig } from './config';
 import { ConnectionCheck, REGISTRY_REQUESTER } from './environments/connection-check';
 import { ConnectionDeletedReaction } from './environments/connection-deleted';
 import { EnvironmentHandlers } from './environments/environment-handlers';
 import { EnvironmentsController } from './environments/environments.controller';
+import { EnvironmentPurger, LIFECYCLE } from './environments/lifecycle';
 import { EnvironmentRuntime } from './environment-runtime';
 import { QueriesController } from './queries/queries.controller';
 import { EnvironmentProjection } from './read-model/environment-projection';
@@ -33,6 +34,10 @@ export class EnvironmentModule {
         { provide: REDIS, useFactory: () => new Redis(config.redisUrl, { lazyConnect: false }) },
         { provide: READ_MODEL_PREFIX, useValue: config.readModelPrefix },
         { provide: REGISTRY_REQUESTER, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new Requester(nc, { timeoutMs: config.registryTimeoutMs }) },
+        {
+          provide: LIFECYCLE,
+          useValue: { retentionMs: config.retentionMs ?? DEFAULT_RETENTION_MS, purgeIntervalMs: config.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS },
+        },
         StreamCommands,
         ConnectionCheck,
         EnvironmentHandlers,
@@ -40,6 +45,7 @@ export class EnvironmentModule {
         EnvironmentReadModel,
         EnvironmentProjection,
         ConnectionDeletedReaction,
+        EnvironmentPurger,
         EnvironmentRuntime,
       ],
     };

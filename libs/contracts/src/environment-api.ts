@@ -5,10 +5,13 @@ import { SUBJECTS } from './subjects';
 /** As the HTTP API returns it (Meshery's seed 003): its identifier is `id`; events keep `environment_id`. */
 export interface EnvironmentView extends Omit<EnvironmentDescriptor, 'environment_id'> {
   id: string;
-  status: EnvironmentStatus;
+  /** `deleted` while it is deleted and recoverable. */
+  status: EnvironmentStatus | 'deleted';
   connection_count: number;
   created_at: string;
   updated_at: string;
+  /** null unless deleted (then it is listed only with `filter: {deleted_at: true}`). */
+  deleted_at: string | null;
 }
 
 export interface WorkspaceView extends Omit<WorkspaceDescriptor, 'workspace_id'> {
@@ -24,6 +27,12 @@ export interface ListQuery {
   pagesize?: number;
   search?: string;
   order?: string;
+}
+
+/** The environment list: `deleted_at` true lists the deleted ones (recoverable), false (the default) the others; `tags`: any of them. */
+export interface EnvironmentListQuery extends ListQuery {
+  filter?: { deleted_at?: boolean };
+  tags?: string[];
 }
 
 export interface CreateEnvironmentRequest {
@@ -55,13 +64,15 @@ export interface AssignmentRequest extends EnvironmentRef {
 
 export interface EnvironmentConnectionsQuery extends ListQuery {
   environment_id: string;
-  filter?: { assigned?: boolean };
+  /** `deleted_at` true: the deleted connections, which no list shows (an empty page). */
+  filter?: { assigned?: boolean; deleted_at?: boolean };
 }
 
 export interface CreateWorkspaceRequest {
   caller: Caller;
   name: string;
   description?: string;
+  metadata?: Record<string, unknown>;
 }
 
 export interface UpdateWorkspaceRequest {
@@ -69,6 +80,7 @@ export interface UpdateWorkspaceRequest {
   workspace_id: string;
   name?: string;
   description?: string;
+  metadata?: Record<string, unknown>;
 }
 
 export interface WorkspaceRef {
@@ -97,6 +109,7 @@ export type EnvironmentApi = {
   [E.createEnvironment]: { request: CreateEnvironmentRequest; reply: EnvironmentView };
   [E.updateEnvironment]: { request: UpdateEnvironmentRequest; reply: EnvironmentView };
   [E.deleteEnvironment]: { request: EnvironmentRef; reply: { id: string } };
+  [E.recoverEnvironment]: { request: EnvironmentRef; reply: EnvironmentView };
   [E.assignConnection]: { request: AssignmentRequest; reply: EnvironmentView };
   [E.unassignConnection]: { request: AssignmentRequest; reply: EnvironmentView };
   [E.createWorkspace]: { request: CreateWorkspaceRequest; reply: WorkspaceView };
@@ -104,7 +117,7 @@ export type EnvironmentApi = {
   [E.deleteWorkspace]: { request: WorkspaceRef; reply: { id: string } };
   [E.linkEnvironment]: { request: LinkRequest; reply: WorkspaceView };
   [E.unlinkEnvironment]: { request: LinkRequest; reply: WorkspaceView };
-  [E.listEnvironments]: { request: ListQuery; reply: Paged<'environments', EnvironmentView> };
+  [E.listEnvironments]: { request: EnvironmentListQuery; reply: Paged<'environments', EnvironmentView> };
   [E.getEnvironment]: { request: EnvironmentRef; reply: EnvironmentView };
   [E.environmentConnections]: {
     request: EnvironmentConnectionsQuery;

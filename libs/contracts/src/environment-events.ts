@@ -22,7 +22,16 @@ export type EnvironmentUpdated = DomainEvent<
 >;
 export type EnvironmentArchived = DomainEvent<'EnvironmentArchived', EnvironmentRef>;
 export type EnvironmentRestored = DomainEvent<'EnvironmentRestored', EnvironmentRef>;
-export type EnvironmentDeleted = DomainEvent<'EnvironmentDeleted', EnvironmentRef>;
+/**
+ * A soft deletion: its assignments and workspace links go with it; it stays recoverable until
+ * `EnvironmentPurged`. `deleted_at` is absent on deletions stored before soft deletion, which
+ * were final (read as purged).
+ */
+export type EnvironmentDeleted = DomainEvent<'EnvironmentDeleted', EnvironmentRef & { deleted_at?: string }>;
+/** A deleted environment back in use, active, without connections or workspaces. */
+export type EnvironmentRecovered = DomainEvent<'EnvironmentRecovered', EnvironmentRef>;
+/** A deleted environment gone for good, once its retention is over. */
+export type EnvironmentPurged = DomainEvent<'EnvironmentPurged', EnvironmentRef>;
 export type ConnectionAssigned = DomainEvent<'ConnectionAssigned', EnvironmentRef & { connection_id: string }>;
 export type ConnectionUnassigned = DomainEvent<
   'ConnectionUnassigned',
@@ -35,6 +44,8 @@ export type EnvironmentEvent =
   | EnvironmentArchived
   | EnvironmentRestored
   | EnvironmentDeleted
+  | EnvironmentRecovered
+  | EnvironmentPurged
   | ConnectionAssigned
   | ConnectionUnassigned;
 
@@ -44,6 +55,7 @@ export interface WorkspaceDescriptor {
   name: string;
   description: string;
   owner: string;
+  metadata: Record<string, unknown>;
 }
 
 type WorkspaceRef = { workspace_id: string; organization_id: string };
@@ -51,7 +63,7 @@ type WorkspaceRef = { workspace_id: string; organization_id: string };
 export type WorkspaceCreated = DomainEvent<'WorkspaceCreated', WorkspaceDescriptor>;
 export type WorkspaceUpdated = DomainEvent<
   'WorkspaceUpdated',
-  WorkspaceRef & { changes: Partial<Pick<WorkspaceDescriptor, 'name' | 'description'>> }
+  WorkspaceRef & { changes: Partial<Pick<WorkspaceDescriptor, 'name' | 'description' | 'metadata'>> }
 >;
 export type WorkspaceDeleted = DomainEvent<'WorkspaceDeleted', WorkspaceRef>;
 export type EnvironmentLinked = DomainEvent<'EnvironmentLinked', WorkspaceRef & { environment_id: string }>;

@@ -30,6 +30,7 @@ export const SUBJECTS = {
     createEnvironment: 'environment.cmd.create-environment',
     updateEnvironment: 'environment.cmd.update-environment',
     deleteEnvironment: 'environment.cmd.delete-environment',
+    recoverEnvironment: 'environment.cmd.recover-environment',
     assignConnection: 'environment.cmd.assign-connection',
     unassignConnection: 'environment.cmd.unassign-connection',
     createWorkspace: 'environment.cmd.create-workspace',

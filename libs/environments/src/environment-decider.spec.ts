@@ -1,14 +1,14 @@
 import type { EnvironmentEvent } from '@clp/contracts';
 import { deciderSpec } from '@clp/testing';
 import { environmentDecider, type EnvironmentCommand } from './environment-decider';
-import { CONN, meta, production, ref, system } from './environments.fixtures';
+import { CONN, meta, NOW, production, ref, system } from './environments.fixtures';
 
 const { given, stateOf } = deciderSpec(environmentDecider);
 
 const created: EnvironmentEvent = { type: 'EnvironmentCreated', data: production };
 const assigned: EnvironmentEvent = { type: 'ConnectionAssigned', data: { ...ref, connection_id: CONN } };
 const archived: EnvironmentEvent = { type: 'EnvironmentArchived', data: ref };
-const deleted: EnvironmentEvent = { type: 'EnvironmentDeleted', data: ref };
+const deleted: EnvironmentEvent = { type: 'EnvironmentDeleted', data: { ...ref, deleted_at: NOW } };
 
 const create: EnvironmentCommand = { type: 'CreateEnvironment', data: production, metadata: meta() };
 const update = (data: Extract<EnvironmentCommand, { type: 'UpdateEnvironment' }>['data']): EnvironmentCommand => ({ type: 'UpdateEnvironment', data, metadata: meta() });
@@ -48,6 +48,31 @@ describe('environment: create, update, archive, delete', () => {
     given([created, assigned]).when(remove_).then([deleted]);
     for (const command of [remove_, update({ name: 'x' }), assign, remove]) given([created, deleted]).when(command).thenThrows({ code: 'not_found' });
     given([]).when(update({ name: 'x' })).thenThrows({ code: 'not_found' });
+  });
+
+  const DAY = 86_400_000;
+  const at = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString();
+  const recover = (now: string): EnvironmentCommand => ({ type: 'RecoverEnvironment', data: { retention_ms: DAY }, metadata: meta(now) });
+  const purge = (now: string): EnvironmentCommand => ({ type: 'PurgeEnvironment', data: { retention_ms: DAY }, metadata: meta(now) });
+  const recovered: EnvironmentEvent = { type: 'EnvironmentRecovered', data: ref };
+  const purged: EnvironmentEvent = { type: 'EnvironmentPurged', data: ref };
+
+  it('a deletion is soft: recovered within the retention, active and without connections', () => {
+    expect(stateOf([created, assigned, deleted])).toMatchObject({ status: 'deleted', deleted_at: NOW, name: 'production' });
+    given([created, assigned, deleted]).when(recover(at(DAY - 1))).then([recovered]);
+    expect(stateOf([created, assigned, archived, deleted, recovered])).toMatchObject({ status: 'active', name: 'production', connections: new Set() });
+    given([created, deleted]).when(recover(at(DAY))).thenThrows({ code: 'not_found' });
+    given([created]).when(recover(NOW)).thenThrows({ code: 'not_found' });
+  });
+
+  it('is purged once the retention is over, once; then nothing finds it', () => {
+    given([created, deleted]).when(purge(at(DAY - 1))).then([]);
+    given([created, deleted]).when(purge(at(DAY))).then([purged]);
+    given([created, deleted, purged]).when(purge(at(2 * DAY))).then([]);
+    given([created]).when(purge(at(2 * DAY))).then([]);
+    for (const command of [recover(NOW), remove_, update({ name: 'x' })]) given([created, deleted, purged]).when(command).thenThrows({ code: 'not_found' });
+    // A deletion stored before soft deletion (no deleted_at) was final.
+    expect(stateOf([created, { type: 'EnvironmentDeleted', data: ref }]).status).toBe('purged');
   });
 });
 

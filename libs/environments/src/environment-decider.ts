@@ -7,24 +7,39 @@ export type UpdateEnvironment = Command<
   Partial<Pick<EnvironmentDescriptor, 'name' | 'description' | 'tags' | 'metadata'>> & { status?: EnvironmentStatus }
 >;
 export type DeleteEnvironment = Command<'DeleteEnvironment', Record<string, never>>;
+/** Within `retention_ms` of its deletion; the shell claims its name again first. */
+export type RecoverEnvironment = Command<'RecoverEnvironment', { retention_ms: number }>;
+/** Once `retention_ms` has passed since its deletion; a no-op otherwise (a timer of every replica sends it). */
+export type PurgeEnvironment = Command<'PurgeEnvironment', { retention_ms: number }>;
 export type AssignConnection = Command<'AssignConnection', { connection_id: string }>;
 /** `connection_deleted`: the system's reaction to a connection deleted in the registry. */
 export type UnassignConnection = Command<'UnassignConnection', { connection_id: string; reason: 'removed' | 'connection_deleted' }>;
 
-export type EnvironmentCommand = CreateEnvironment | UpdateEnvironment | DeleteEnvironment | AssignConnection | UnassignConnection;
+export type EnvironmentCommand =
+  | CreateEnvironment
+  | UpdateEnvironment
+  | DeleteEnvironment
+  | RecoverEnvironment
+  | PurgeEnvironment
+  | AssignConnection
+  | UnassignConnection;
 
 export type Environment = EnvironmentDescriptor & {
   status: EnvironmentStatus;
   connections: ReadonlySet<string>;
 };
 
-export type EnvironmentState = { status: 'none' } | { status: 'deleted'; environment_id: string; organization_id: string } | Environment;
+/** Deleted: recoverable (its fields kept, without connections) until purged. */
+export type DeletedEnvironment = EnvironmentDescriptor & { status: 'deleted'; deleted_at: string };
+export type EnvironmentState = { status: 'none' } | { status: 'purged'; environment_id: string; organization_id: string } | DeletedEnvironment | Environment;
 
 export const initialEnvironment = (): EnvironmentState => ({ status: 'none' });
 
 export const isLiveEnvironment = (state: EnvironmentState): state is Environment => state.status === 'active' || state.status === 'archived';
 
 const notFound = () => new ReplyError('not_found', 'environment not found');
+
+const retained = (state: DeletedEnvironment, retentionMs: number, now: string): boolean => Date.parse(now) - Date.parse(state.deleted_at) < retentionMs;
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -70,7 +85,13 @@ export const decideEnvironment = (command: EnvironmentCommand, state: Environmen
       return update(command, state);
     case 'DeleteEnvironment':
       if (!isLiveEnvironment(state)) throw notFound();
-      return [{ type: 'EnvironmentDeleted', data: { environment_id: state.environment_id, organization_id: state.organization_id } }];
+      return [{ type: 'EnvironmentDeleted', data: { environment_id: state.environment_id, organization_id: state.organization_id, deleted_at: command.metadata.now } }];
+    case 'RecoverEnvironment':
+      if (state.status !== 'deleted' || !retained(state, command.data.retention_ms, command.metadata.now)) throw notFound();
+      return [{ type: 'EnvironmentRecovered', data: { environment_id: state.environment_id, organization_id: state.organization_id } }];
+    case 'PurgeEnvironment':
+      if (state.status !== 'deleted' || retained(state, command.data.retention_ms, command.metadata.now)) return [];
+      return [{ type: 'EnvironmentPurged', data: { environment_id: state.environment_id, organization_id: state.organization_id } }];
     case 'AssignConnection':
     case 'UnassignConnection':
       return assignment(command, state);
@@ -83,8 +104,19 @@ export const evolveEnvironment = (state: EnvironmentState, event: EnvironmentEve
   switch (event.type) {
     case 'EnvironmentCreated':
       return { ...event.data, status: 'active', connections: new Set() };
-    case 'EnvironmentDeleted':
-      return { status: 'deleted', environment_id: event.data.environment_id, organization_id: event.data.organization_id };
+    case 'EnvironmentDeleted': {
+      // A deletion stored before soft deletion was final.
+      if (!isLiveEnvironment(state) || !event.data.deleted_at) return { status: 'purged', environment_id: event.data.environment_id, organization_id: event.data.organization_id };
+      const { status: _status, connections: _connections, ...descriptor } = state;
+      return { ...descriptor, status: 'deleted', deleted_at: event.data.deleted_at };
+    }
+    case 'EnvironmentRecovered': {
+      if (state.status !== 'deleted') return state;
+      const { deleted_at: _deleted, ...descriptor } = state;
+      return { ...descriptor, status: 'active', connections: new Set() };
+    }
+    case 'EnvironmentPurged':
+      return { status: 'purged', environment_id: event.data.environment_id, organization_id: event.data.organization_id };
     default:
       if (!isLiveEnvironment(state)) return state;
   }

@@ -26,7 +26,7 @@ export const production: EnvironmentDescriptor = {
   metadata: { region: 'eu' },
 };
 
-export const team: WorkspaceDescriptor = { workspace_id: WS, organization_id: ORG, name: 'team', description: '', owner: 'alice' };
+export const team: WorkspaceDescriptor = { workspace_id: WS, organization_id: ORG, name: 'team', description: '', owner: 'alice', metadata: {} };
 
 export const ref = { environment_id: ENV, organization_id: ORG };
 export const wsRef = { workspace_id: WS, organization_id: ORG };

@@ -49,6 +49,6 @@ describe('environment name claims', () => {
     // Never stored (a crash between the claim and the environment): free once the grace period is over.
     expect(claimHolds(holder, environment([]), NOW)).toBe(true);
     expect(claimHolds(holder, environment([]), later)).toBe(false);
-    expect(claimHolds(holder, environment([{ type: 'EnvironmentCreated', data: production }, { type: 'EnvironmentDeleted', data: ref }]), NOW)).toBe(false);
+    expect(claimHolds(holder, environment([{ type: 'EnvironmentCreated', data: production }, { type: 'EnvironmentDeleted', data: { ...ref, deleted_at: NOW } }]), NOW)).toBe(false);
   });
 });

@@ -41,7 +41,7 @@ export const initialNameClaim = (): NameClaimState => ({});
  * younger than the grace period (the environment or its rename is being stored).
  */
 export const claimHolds = (claim: NonNullable<NameClaimState['holder']>, holder: EnvironmentState, now: string): boolean => {
-  if (holder.status === 'deleted') return false;
+  if (holder.status === 'deleted' || holder.status === 'purged') return false;
   if ((holder.status === 'active' || holder.status === 'archived') && normalizedName(holder.name) === normalizedName(claim.name)) return true;
   return Date.parse(now) - Date.parse(claim.claimed_at) < CLAIM_GRACE_MS;
 };

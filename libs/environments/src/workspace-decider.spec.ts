@@ -20,7 +20,10 @@ describe('workspace', () => {
     given([created]).when(command('UpdateWorkspace', { name: 'team', description: 'ops' })).then([
       { type: 'WorkspaceUpdated', data: { ...wsRef, changes: { description: 'ops' } } },
     ]);
-    given([created]).when(command('UpdateWorkspace', { name: 'team' })).then([]);
+    given([created]).when(command('UpdateWorkspace', { name: 'team', metadata: {} })).then([]);
+    given([created]).when(command('UpdateWorkspace', { metadata: { team: 'sre' } })).then([
+      { type: 'WorkspaceUpdated', data: { ...wsRef, changes: { metadata: { team: 'sre' } } } },
+    ]);
   });
 
   it('links and unlinks environments, idempotently both ways', () => {

@@ -2,7 +2,7 @@ import { ReplyError, type WorkspaceDescriptor, type WorkspaceEvent } from '@clp/
 import { unreachable, type Command } from './command';
 
 export type CreateWorkspace = Command<'CreateWorkspace', WorkspaceDescriptor>;
-export type UpdateWorkspace = Command<'UpdateWorkspace', Partial<Pick<WorkspaceDescriptor, 'name' | 'description'>>>;
+export type UpdateWorkspace = Command<'UpdateWorkspace', Partial<Pick<WorkspaceDescriptor, 'name' | 'description' | 'metadata'>>>;
 export type DeleteWorkspace = Command<'DeleteWorkspace', Record<string, never>>;
 /** The shell checks that the environment exists, is not deleted and is in the workspace's organization. */
 export type LinkEnvironment = Command<'LinkEnvironment', { environment_id: string }>;
@@ -27,7 +27,7 @@ export const decideWorkspace = (command: WorkspaceCommand, state: WorkspaceState
   const ref = { workspace_id: state.workspace_id, organization_id: state.organization_id };
   switch (command.type) {
     case 'UpdateWorkspace': {
-      const changes = Object.fromEntries(Object.entries(command.data).filter(([field, value]) => value !== undefined && value !== state[field as 'name' | 'description']));
+      const changes = Object.fromEntries(Object.entries(command.data).filter(([field, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(state[field as 'name' | 'description' | 'metadata'])));
       return Object.keys(changes).length > 0 ? [{ type: 'WorkspaceUpdated', data: { ...ref, changes } }] : [];
     }
     case 'DeleteWorkspace':
@@ -44,7 +44,8 @@ export const decideWorkspace = (command: WorkspaceCommand, state: WorkspaceState
 export const evolveWorkspace = (state: WorkspaceState, event: WorkspaceEvent): WorkspaceState => {
   switch (event.type) {
     case 'WorkspaceCreated':
-      return { ...event.data, status: 'active', environments: new Set() };
+      // Workspaces stored before they had metadata have none.
+      return { ...event.data, metadata: event.data.metadata ?? {}, status: 'active', environments: new Set() };
     case 'WorkspaceDeleted':
       return { status: 'deleted', workspace_id: event.data.workspace_id, organization_id: event.data.organization_id };
     default:

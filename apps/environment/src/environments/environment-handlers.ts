@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import type { Caller, EnvironmentView } from '@clp/contracts';
 import {
@@ -17,7 +17,8 @@ import { commandMetadata, type TraceIds } from '../shell/command-context';
 import { environmentStream, nameClaimStream, StreamCommands } from '../shell/stream-commands';
 import { ConnectionCheck } from './connection-check';
 import type { AssignmentDto, CreateEnvironmentDto, EnvironmentRefDto, UpdateEnvironmentDto } from './environment.dto';
-import { environmentView, visibleEnvironment } from './views';
+import { LIFECYCLE, type Lifecycle } from './lifecycle';
+import { deletedEnvironment, environmentView, visibleEnvironment } from './views';
 
 // Namespace of the name claims' command ids, derived from the command that claims.
 const CLAIM_NAMESPACE = '9c1e4b7a-2d3f-5a6b-8c9d-0e1f2a3b4c5d';
@@ -34,6 +35,7 @@ export class EnvironmentHandlers {
   constructor(
     private readonly streams: StreamCommands,
     private readonly connections: ConnectionCheck,
+    @Inject(LIFECYCLE) private readonly lifecycle: Lifecycle,
   ) {}
 
   load(environmentId: string) {
@@ -82,6 +84,21 @@ export class EnvironmentHandlers {
     await this.streams.execute(environmentDecider, environmentStream(environment_id), { type: 'DeleteEnvironment', data: {}, metadata: commandMetadata(caller) }, trace, loaded);
     await this.release(caller.organization_id, loaded.state.name, environment_id, trace);
     return { id: environment_id };
+  }
+
+  /**
+   * A deleted environment back, within its retention: its name is claimed again first (409 when
+   * another environment took it meanwhile); it comes back active, without connections or workspaces.
+   */
+  async recover(request: EnvironmentRefDto, trace: TraceIds): Promise<EnvironmentView> {
+    const { caller, environment_id } = request;
+    requireRole(caller, 'admin');
+    const loaded = deletedEnvironment(caller, await this.load(environment_id));
+    const metadata = commandMetadata(caller);
+    const command: EnvironmentCommand = { type: 'RecoverEnvironment', data: { retention_ms: this.lifecycle.retentionMs }, metadata };
+    environmentDecider.decide(command, loaded.state);
+    await this.claim(caller.organization_id, loaded.state.name, environment_id, metadata, trace);
+    return environmentView(await this.streams.execute(environmentDecider, environmentStream(environment_id), command, trace, loaded));
   }
 
   async assign(request: AssignmentDto, trace: TraceIds): Promise<EnvironmentView> {

@@ -1,7 +1,7 @@
 import { IntersectionType, PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
-import { ENVIRONMENT_STATUSES, type AssignmentRequest, type CreateEnvironmentRequest, type EnvironmentConnectionsQuery, type EnvironmentRef, type EnvironmentStatus, type UpdateEnvironmentRequest } from '@clp/contracts';
+import { ENVIRONMENT_STATUSES, type AssignmentRequest, type CreateEnvironmentRequest, type EnvironmentConnectionsQuery, type EnvironmentListQuery, type EnvironmentRef, type EnvironmentStatus, type UpdateEnvironmentRequest } from '@clp/contracts';
 import { CallerRequest, WhenPresent } from '@clp/messaging';
 import { ListRequest } from '../shell/command-context';
 
@@ -51,10 +51,31 @@ export class AssignmentDto extends EnvironmentRefDto implements AssignmentReques
   connection_id!: string;
 }
 
-class AssignedFilter {
+class DeletedFilter {
+  @WhenPresent()
+  @IsBoolean()
+  deleted_at?: boolean;
+}
+
+class AssignedFilter extends DeletedFilter {
   @WhenPresent()
   @IsBoolean()
   assigned?: boolean;
+}
+
+/** `filter.deleted_at`: true lists the deleted environments (recoverable), false (the default) the others; `tags`: any of them. */
+export class EnvironmentListDto extends ListRequest implements EnvironmentListQuery {
+  @WhenPresent()
+  @ValidateNested()
+  @Type(() => DeletedFilter)
+  filter?: DeletedFilter;
+
+  @WhenPresent()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  tags?: string[];
 }
 
 export class EnvironmentConnectionsDto extends ListRequest implements EnvironmentConnectionsQuery {

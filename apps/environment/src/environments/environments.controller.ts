@@ -43,6 +43,12 @@ export class EnvironmentsController {
     return deleted;
   }
 
+  /** A deleted environment back within its retention (`ENVIRONMENT_RETENTION_MS`). */
+  @MessagePattern(E.recoverEnvironment)
+  recover(@Payload() request: EnvironmentRefDto, @Ctx() context: NatsContext) {
+    return this.environments.recover(request, traceOf(context));
+  }
+
   @MessagePattern(E.assignConnection)
   assign(@Payload() request: AssignmentDto, @Ctx() context: NatsContext) {
     return this.environments.assign(request, traceOf(context));

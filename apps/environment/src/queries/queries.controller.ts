@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS, type Caller } from '@clp/contracts';
 import { RawJson } from '@clp/messaging';
-import { EnvironmentConnectionsDto } from '../environments/environment.dto';
+import { EnvironmentConnectionsDto, EnvironmentListDto } from '../environments/environment.dto';
 import { EnvironmentHandlers } from '../environments/environment-handlers';
 import { EnvironmentReadModel, type ListQuery } from '../read-model/environment-read-model';
 import { ListRequest, orderOf } from '../shell/command-context';
@@ -36,9 +36,10 @@ export class QueriesController {
     private readonly workspaces: WorkspaceHandlers,
   ) {}
 
+  /** `filter.deleted_at` true: the deleted environments, until they are purged. */
   @MessagePattern(E.listEnvironments)
-  async listEnvironments(@Payload() request: ListRequest) {
-    return this.readModel.list('environments', listOf(request, 'envs'));
+  async listEnvironments(@Payload() request: EnvironmentListDto) {
+    return this.readModel.list('environments', { ...listOf(request, request.filter?.deleted_at ? 'denvs' : 'envs'), tags: request.tags });
   }
 
   @MessagePattern(E.listWorkspaces)
@@ -51,6 +52,8 @@ export class QueriesController {
   async environmentConnections(@Payload() request: EnvironmentConnectionsDto) {
     const { caller, environment_id } = request;
     const assigned = request.filter?.assigned ?? true;
+    // No list shows a deleted connection (design.md §6.2): asking for them is an empty page.
+    if (request.filter?.deleted_at) return this.empty('connections', request, () => this.environments.get(caller, environment_id));
     const members = `env:${environment_id}:conns`;
     const query: ListQuery = {
       ...listOf(request, 'conns'),

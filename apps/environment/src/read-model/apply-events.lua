@@ -38,6 +38,27 @@ local function touch(key, e) redis.call('HSET', key, 'updated_at', json(e.at)) e
 
 local function exists(key) return redis.call('EXISTS', key) == 1 end
 
+-- An environment's document that is not deleted (documents written before soft deletion have no deleted_at).
+local function liveEnv(id)
+  local key = P .. 'env:' .. id
+  local deleted = redis.call('HGET', key, 'deleted_at')
+  return exists(key) and (not deleted or deleted == 'null')
+end
+
+-- Moves a document between the indexes of two scopes (a deleted environment leaves 'envs' for 'denvs', and back).
+local function move(o, from, to, id)
+  for _, name in ipairs({ 'created', 'updated' }) do
+    local score = redis.call('ZSCORE', org(o, from .. ':' .. name), id)
+    redis.call('ZREM', org(o, from .. ':' .. name), id)
+    if score then redis.call('ZADD', org(o, to .. ':' .. name), score, id) end
+  end
+  for _, name in ipairs({ 'names', 'texts' }) do
+    local value = redis.call('HGET', org(o, from .. ':' .. name), id)
+    redis.call('HDEL', org(o, from .. ':' .. name), id)
+    if value then redis.call('HSET', org(o, to .. ':' .. name), id, value) end
+  end
+end
+
 -- Environments and workspaces: search covers the name and the description.
 local function describe(o, scope, id, e)
   if e.text then redis.call('HSET', org(o, scope .. ':texts'), id, e.text) end
@@ -78,7 +99,7 @@ local function apply(e)
     local key = P .. 'ws:' .. e.ws
     if not exists(key) then return end
     -- A link to an environment deleted meanwhile is not kept: its deletion removed its links.
-    if t == 'EnvironmentLinked' and exists(P .. 'env:' .. e.env) then
+    if t == 'EnvironmentLinked' and liveEnv(e.env) then
       redis.call('SADD', key .. ':envs', e.env)
       redis.call('SADD', P .. 'env_ws:' .. e.env, e.ws)
     else
@@ -97,8 +118,33 @@ local function apply(e)
       redis.call('SREM', wkey .. ':envs', e.env)
       if exists(wkey) then redis.call('HSET', wkey, 'environment_count', redis.call('SCARD', wkey .. ':envs')) end
     end
+    redis.call('DEL', key .. ':conns', P .. 'env_ws:' .. e.env)
+    if e.f and exists(key) then
+      -- Soft: the document stays, listed only among the deleted ones until it is purged.
+      setFields(key, e.f)
+      redis.call('HSET', key, 'connection_count', 0)
+      touch(key, e)
+      move(e.org, 'envs', 'denvs', e.env)
+      index(e.org, 'denvs', e.env, e, false)
+      redis.call('ZADD', P .. 'deleted_envs', e.at_ms, e.env)
+    else
+      redis.call('DEL', key)
+      unindex(e.org, 'envs', e.env)
+    end
+  elseif t == 'EnvironmentRecovered' then
+    local key = P .. 'env:' .. e.env
+    if not exists(key) or liveEnv(e.env) then return end
+    setFields(key, e.f)
+    touch(key, e)
+    move(e.org, 'denvs', 'envs', e.env)
+    index(e.org, 'envs', e.env, e, false)
+    redis.call('ZREM', P .. 'deleted_envs', e.env)
+  elseif t == 'EnvironmentPurged' then
+    local key = P .. 'env:' .. e.env
     redis.call('DEL', key, key .. ':conns', P .. 'env_ws:' .. e.env)
     unindex(e.org, 'envs', e.env)
+    unindex(e.org, 'denvs', e.env)
+    redis.call('ZREM', P .. 'deleted_envs', e.env)
   elseif t == 'WorkspaceDeleted' then
     local key = P .. 'ws:' .. e.ws
     for _, env in ipairs(redis.call('SMEMBERS', key .. ':envs')) do redis.call('SREM', P .. 'env_ws:' .. env, e.ws) end

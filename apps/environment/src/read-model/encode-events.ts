@@ -42,7 +42,7 @@ export const encodeStoreEvent = (event: EnvironmentEvent | WorkspaceEvent, posit
     case 'EnvironmentCreated': {
       // The document shows the API's `id` first, where the event says `environment_id`.
       const { environment_id, ...rest } = event.data;
-      return { ...base, env: environment_id, f: fields({ id: environment_id, ...rest, status: 'active' }), name: lower(event.data.name), text: lower(event.data.description) };
+      return { ...base, env: environment_id, f: fields({ id: environment_id, ...rest, status: 'active', deleted_at: null }), name: lower(event.data.name), text: lower(event.data.description) };
     }
     case 'EnvironmentUpdated':
       return { ...base, env: event.data.environment_id, f: fields(event.data.changes), name: lower(event.data.changes.name), text: lower(event.data.changes.description) };
@@ -51,13 +51,18 @@ export const encodeStoreEvent = (event: EnvironmentEvent | WorkspaceEvent, posit
     case 'EnvironmentRestored':
       return { ...base, env: event.data.environment_id, f: fields({ status: 'active' }) };
     case 'EnvironmentDeleted':
+      // Without deleted_at (stored before soft deletion) it was final: the document goes.
+      return { ...base, env: event.data.environment_id, ...(event.data.deleted_at ? { f: fields({ status: 'deleted', deleted_at: event.data.deleted_at }) } : {}) };
+    case 'EnvironmentRecovered':
+      return { ...base, env: event.data.environment_id, f: fields({ status: 'active', deleted_at: null }) };
+    case 'EnvironmentPurged':
       return { ...base, env: event.data.environment_id };
     case 'ConnectionAssigned':
     case 'ConnectionUnassigned':
       return { ...base, env: event.data.environment_id, conn: event.data.connection_id };
     case 'WorkspaceCreated': {
       const { workspace_id, ...rest } = event.data;
-      return { ...base, ws: workspace_id, f: fields({ id: workspace_id, ...rest }), name: lower(event.data.name), text: lower(event.data.description) };
+      return { ...base, ws: workspace_id, f: fields({ id: workspace_id, ...rest, metadata: rest.metadata ?? {} }), name: lower(event.data.name), text: lower(event.data.description) };
     }
     case 'WorkspaceUpdated':
       return { ...base, ws: event.data.workspace_id, f: fields(event.data.changes), name: lower(event.data.changes.name), text: lower(event.data.changes.description) };

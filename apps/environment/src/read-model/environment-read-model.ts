@@ -20,6 +20,8 @@ const POSITION = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return { v, redis.call('GET', ARGV[1] .. v .. ':checkpoint') or '', redis.call('GET', ARGV[1] .. v .. ':connections:checkpoint') or '' }`;
 const MEMBERS = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return redis.call('SMEMBERS', ARGV[1] .. v .. ':' .. ARGV[3])`;
+const DELETED_BEFORE = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
+return redis.call('ZRANGEBYSCORE', ARGV[1] .. v .. ':deleted_envs', '-inf', ARGV[3], 'LIMIT', 0, 100)`;
 const IS_MEMBER = `local v = redis.call('GET', ARGV[1] .. 'active') or ARGV[2]
 return redis.call('SISMEMBER', ARGV[1] .. v .. ':' .. ARGV[3], ARGV[4])`;
 
@@ -41,7 +43,8 @@ export interface Position {
 
 export interface ListQuery {
   org: string;
-  scope: 'envs' | 'ws' | 'conns';
+  /** `denvs`: the deleted environments. */
+  scope: 'envs' | 'denvs' | 'ws' | 'conns';
   /** The environment or workspace the list belongs to, which must be in `org`. */
   owner?: { key: string; org: string };
   sets?: string[];
@@ -51,16 +54,18 @@ export interface ListQuery {
   page: number;
   pagesize: number;
   search?: string;
+  /** Documents with any of these tags. */
+  tags?: string[];
 }
 
-const DOC = { envs: 'env:', ws: 'ws:', conns: 'conn:' } as const;
+const DOC = { envs: 'env:', denvs: 'env:', ws: 'ws:', conns: 'conn:' } as const;
 
 /** The environment service's Redis read model (DESIGN 5): written only by its projections, read by queries. */
 @Injectable()
 export class EnvironmentReadModel {
   readonly namespace: string;
   readonly initialVersion: string;
-  private readonly scripts: Record<'apply' | 'list' | 'position' | 'members' | 'isMember' | 'switch', LuaScript>;
+  private readonly scripts: Record<'apply' | 'list' | 'position' | 'members' | 'deletedBefore' | 'isMember' | 'switch', LuaScript>;
 
   constructor(@Inject(REDIS) redis: Redis, @Inject(READ_MODEL_PREFIX) prefix: string) {
     ({ namespace: this.namespace, initialVersion: this.initialVersion } = parseReadModelPrefix(prefix));
@@ -69,6 +74,7 @@ export class EnvironmentReadModel {
       list: luaScript(redis, 'environmentList', script('list.lua')),
       position: luaScript(redis, 'environmentPosition', POSITION),
       members: luaScript(redis, 'environmentMembers', MEMBERS),
+      deletedBefore: luaScript(redis, 'environmentDeletedBefore', DELETED_BEFORE),
       isMember: luaScript(redis, 'environmentIsMember', IS_MEMBER),
       switch: luaScript(redis, 'environmentSwitchVersion', script('switch-version.lua')),
     };
@@ -109,6 +115,11 @@ export class EnvironmentReadModel {
     return this.scripts.members(this.namespace, this.initialVersion, `env_ws:${environmentId}`) as Promise<string[]>;
   }
 
+  /** Deleted environments (of every organization) deleted at or before `ms`, up to 100 at a time. */
+  deletedBefore(ms: number): Promise<string[]> {
+    return this.scripts.deletedBefore(this.namespace, this.initialVersion, String(ms)) as Promise<string[]>;
+  }
+
   async isDeletedConnection(connectionId: string): Promise<boolean> {
     return (await this.scripts.isMember(this.namespace, this.initialVersion, 'deleted_connections', connectionId)) === 1;
   }
@@ -131,6 +142,7 @@ export class EnvironmentReadModel {
       offset: query.page * query.pagesize,
       limit: query.pagesize,
       search: query.search?.toLowerCase() ?? '',
+      tags: query.tags ?? [],
     };
     const [total, docs] = (await this.scripts.list(this.namespace, this.initialVersion, JSON.stringify(lua))) as [number, string[]];
     if (total === REFUSED) return undefined;

@@ -7,7 +7,7 @@
 --     nested = { key, prefix, suffix } (more sets: prefix .. member .. suffix for each member of key,
 --       e.g. the connections of each environment of a workspace),
 --     exclude = key (a set whose members are left out), order = 'updated'|'created'|'name',
---     direction = 'asc'|'desc', offset, limit, search (lower-case) }
+--     direction = 'asc'|'desc', offset, limit, search (lower-case), tags = [any of them] }
 -- Returns { total, docs } with each document assembled as JSON text.
 local P = ARGV[1] .. (redis.call('GET', ARGV[1] .. 'active') or ARGV[2]) .. ':'
 local q = cjson.decode(ARGV[3])
@@ -22,6 +22,19 @@ local scored = idx(q.order == 'created' and 'created' or 'updated')
 local descending = q.direction ~= 'asc'
 local search = type(q.search) == 'string' and q.search ~= '' and q.search or nil
 local exclude = type(q.exclude) == 'string' and (P .. q.exclude) or nil
+local tags = {}
+if type(q.tags) == 'table' then for _, tag in ipairs(q.tags) do tags[tag] = true end end
+local tagged = next(tags) ~= nil
+
+-- Whether the document carries one of the tags asked for (its tags are stored as JSON text).
+local function hasTag(id)
+  local stored = redis.call('HGET', P .. q.doc .. id, 'tags')
+  if not stored then return false end
+  for _, tag in ipairs(cjson.decode(stored)) do
+    if tags[tag] then return true end
+  end
+  return false
+end
 
 local total, ids = 0, {}
 local candidates = {}
@@ -37,7 +50,7 @@ if type(q.sets) == 'table' then
     local score = redis.call('ZSCORE', scored, id)
     if score then candidates[#candidates + 1] = { id = id, score = tonumber(score) } end
   end
-elseif not search and not exclude and q.order ~= 'name' then
+elseif not search and not exclude and not tagged and q.order ~= 'name' then
   -- The index answers alone: the count is O(1), a page reads only its members.
   local last = q.offset + q.limit - 1
   ids = descending and redis.call('ZREVRANGE', scored, q.offset, last) or redis.call('ZRANGE', scored, q.offset, last)
@@ -51,7 +64,7 @@ end
 if candidates then
   local kept = {}
   for _, c in ipairs(candidates) do
-    local ok = not exclude or redis.call('SISMEMBER', exclude, c.id) == 0
+    local ok = (not exclude or redis.call('SISMEMBER', exclude, c.id) == 0) and (not tagged or hasTag(c.id))
     local name = redis.call('HGET', idx('names'), c.id) or ''
     if ok and search then
       ok = string.find(name, search, 1, true) ~= nil or string.find(redis.call('HGET', idx('texts'), c.id) or '', search, 1, true) ~= nil

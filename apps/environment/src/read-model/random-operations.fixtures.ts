@@ -84,8 +84,11 @@ export class RandomOperations {
     if (r < 0.4 && sameOrg.length) command = { type: 'AssignConnection', data: { connection_id: this.pick(sameOrg).id }, metadata };
     else if (r < 0.55 && sameOrg.length) command = { type: 'UnassignConnection', data: { connection_id: this.pick(sameOrg).id, reason: 'removed' }, metadata };
     else if (r < 0.8) command = { type: 'UpdateEnvironment', data: { name: `env-${this.step}-renamed`, ...(this.random() < 0.5 ? { tags: [] } : { description: 'Changed' }) }, metadata };
-    else if (r < 0.95) command = { type: 'UpdateEnvironment', data: { status: this.pick(['active', 'archived'] as const) }, metadata };
-    else command = { type: 'DeleteEnvironment', data: {}, metadata };
+    else if (r < 0.9) command = { type: 'UpdateEnvironment', data: { status: this.pick(['active', 'archived'] as const) }, metadata };
+    else if (r < 0.95) command = { type: 'DeleteEnvironment', data: {}, metadata };
+    // Soft deletion: recovered within the retention, or purged with none.
+    else if (r < 0.98) command = { type: 'RecoverEnvironment', data: { retention_ms: 86_400_000 }, metadata };
+    else command = { type: 'PurgeEnvironment', data: { retention_ms: 0 }, metadata };
     await this.environment(env.id, command);
   }
 
@@ -93,7 +96,7 @@ export class RandomOperations {
     const id = this.uuid();
     const org = this.pick(ORGANIZATIONS);
     this.workspaces.push({ id, org });
-    await this.workspace(id, { type: 'CreateWorkspace', data: { workspace_id: id, organization_id: org, name: `ws-${this.step}`, description: '', owner: 'random' }, metadata: this.metadata() });
+    await this.workspace(id, { type: 'CreateWorkspace', data: { workspace_id: id, organization_id: org, name: `ws-${this.step}`, description: '', owner: 'random', metadata: this.random() < 0.5 ? {} : { team: `t-${this.step}` } }, metadata: this.metadata() });
   }
 
   private async workspaceCommand() {
@@ -104,7 +107,7 @@ export class RandomOperations {
     let command: WorkspaceCommand;
     if (r < 0.5 && envs.length) command = { type: 'LinkEnvironment', data: { environment_id: this.pick(envs).id }, metadata };
     else if (r < 0.7 && envs.length) command = { type: 'UnlinkEnvironment', data: { environment_id: this.pick(envs).id }, metadata };
-    else if (r < 0.95) command = { type: 'UpdateWorkspace', data: { name: `ws-${this.step}`, description: this.pick(['', 'Ops']) }, metadata };
+    else if (r < 0.95) command = { type: 'UpdateWorkspace', data: { name: `ws-${this.step}`, description: this.pick(['', 'Ops']), ...(this.random() < 0.3 ? { metadata: { team: `t-${this.step}` } } : {}) }, metadata };
     else command = { type: 'DeleteWorkspace', data: {}, metadata };
     await this.workspace(ws.id, command);
   }

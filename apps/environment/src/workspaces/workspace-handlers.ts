@@ -30,14 +30,21 @@ export class WorkspaceHandlers {
     const { caller } = request;
     requireRole(caller, 'operator');
     const workspace_id = randomUUID();
-    const data = { workspace_id, organization_id: caller.organization_id, name: request.name, description: request.description ?? '', owner: caller.user_id };
+    const data = {
+      workspace_id,
+      organization_id: caller.organization_id,
+      name: request.name,
+      description: request.description ?? '',
+      owner: caller.user_id,
+      metadata: request.metadata ?? {},
+    };
     return workspaceView(await this.streams.execute(workspaceDecider, workspaceStream(workspace_id), { type: 'CreateWorkspace', data, metadata: commandMetadata(caller) }, trace));
   }
 
   async update(request: UpdateWorkspaceDto, trace: TraceIds): Promise<WorkspaceView> {
-    const { caller, workspace_id, name, description } = request;
+    const { caller, workspace_id, name, description, metadata } = request;
     requireRole(caller, 'operator');
-    return this.execute(caller, workspace_id, { type: 'UpdateWorkspace', data: { name, description }, metadata: commandMetadata(caller) }, trace);
+    return this.execute(caller, workspace_id, { type: 'UpdateWorkspace', data: { name, description, metadata }, metadata: commandMetadata(caller) }, trace);
   }
 
   async delete(request: WorkspaceRefDto, trace: TraceIds): Promise<{ id: string }> {

@@ -1,5 +1,5 @@
 import { IntersectionType, PartialType } from '@nestjs/mapped-types';
-import { IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsObject, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import type { CreateWorkspaceRequest, LinkRequest, UpdateWorkspaceRequest, WorkspaceRef } from '@clp/contracts';
 import { CallerRequest, WhenPresent } from '@clp/messaging';
 import { ListRequest } from '../shell/command-context';
@@ -14,6 +14,11 @@ class WorkspaceFields {
   @IsString()
   @MaxLength(1000)
   description?: string;
+
+  /** On update, replaces the metadata. */
+  @WhenPresent()
+  @IsObject()
+  metadata?: Record<string, unknown>;
 }
 
 export class CreateWorkspaceDto extends IntersectionType(CallerRequest, WorkspaceFields) implements CreateWorkspaceRequest {}

@@ -12,10 +12,11 @@ export class EnvironmentViewDoc implements EnvironmentView {
   @ApiProperty({ description: 'the user who created it' }) owner!: string;
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
-  @ApiProperty({ enum: ENVIRONMENT_STATUSES }) status!: EnvironmentStatus;
+  @ApiProperty({ enum: [...ENVIRONMENT_STATUSES, 'deleted'], description: 'deleted: recoverable until purged' }) status!: EnvironmentStatus | 'deleted';
   @ApiProperty({ description: 'its connections; 0 is an empty environment' }) connection_count!: number;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null unless deleted' }) deleted_at!: string | null;
 }
 
 export class EnvironmentPageDoc {
@@ -53,6 +54,7 @@ export class WorkspaceViewDoc implements WorkspaceView {
   @ApiProperty() name!: string;
   @ApiProperty() description!: string;
   @ApiProperty() owner!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty() environment_count!: number;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;

@@ -131,6 +131,8 @@ const ENVIRONMENT_ACTIONS: Record<EnvironmentEvent['type'] | WorkspaceEvent['typ
   EnvironmentArchived: 'archived',
   EnvironmentRestored: 'restored',
   EnvironmentDeleted: 'deleted',
+  EnvironmentRecovered: 'recovered',
+  EnvironmentPurged: 'purged',
   ConnectionAssigned: 'connection_assigned',
   ConnectionUnassigned: 'connection_unassigned',
   WorkspaceCreated: 'created',
