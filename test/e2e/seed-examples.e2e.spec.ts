@@ -633,7 +633,7 @@ describe('003 environments and workspaces: every request of "Working with Enviro
     await waitFor(async () => (await system.http('GET', `${WORKSPACES}/${workspace.id}/environments`, { as: who.viewer })).body.total_count === 0, { message: 'the workspace link cleared' });
     const deleted = await system.http('GET', `${ENVIRONMENTS}?filter={"deleted_at":true}`, { as: who.viewer });
     expect(deleted.body.environments).toEqual([expect.objectContaining({ id: environment.id, name: 'us-east', deleted_at: TIME })]);
-    const restored = await system.http('POST', `${ENVIRONMENTS}/${environment.id}/restore`, { as: who.admin });
+    const restored = await system.http('POST', `${ENVIRONMENTS}/${environment.id}/recover`, { as: who.admin });
     expect(restored).toMatchObject({ status: 200, body: { id: environment.id, deleted_at: null } });
     expect((await system.http('GET', `${ENVIRONMENTS}/${environment.id}`, { as: who.viewer })).body).toMatchObject({ id: environment.id, status: 'active' });
   });
