@@ -50,6 +50,14 @@ describe('connection definitions', () => {
     expect(credentialFormErrors(definitionOf('prometheus')!, {})).toEqual([]);
   });
 
+  it("takes Meshery's Prometheus and Grafana forms: an API key or basic auth (and a token for Prometheus)", () => {
+    const [prometheus, grafana] = [definitionOf('prometheus')!, definitionOf('grafana')!];
+    for (const secret of [{ api_key: 'k' }, { token: 't' }, { username: 'u', password: 'p' }]) expect(credentialFormErrors(prometheus, secret)).toEqual([]);
+    for (const secret of [{ api_key: 'k' }, { username: 'u', password: 'p' }]) expect(credentialFormErrors(grafana, secret)).toEqual([]);
+    expect(credentialFormErrors(grafana, { token: 't' })).not.toEqual([]);
+    expect(credentialFormErrors(prometheus, { username: 'u' })).not.toEqual([]);
+  });
+
   it('derives connection ids as UUIDv5 of "<fingerprint>/<generation>", so stored streams keep their ids', () => {
     const fingerprint = fingerprintOf('org-a', 'prometheus', { url: 'http://prom:9090' });
     expect(connectionIdOf(fingerprint, 1)).toBe(uuidv5(`${fingerprint}/1`, '3d2f8a61-7c4e-5b90-9e1a-2f6d8c0b4a73'));

@@ -94,7 +94,8 @@ export const KIND_DEFINITIONS: readonly KindDefinition[] = [
     type: 'observability',
     sub_type: 'monitoring',
     connection_schema: urlForm('Prometheus'),
-    credential_schema: credentialForm([token, basic], { optional: true }),
+    // Meshery's PromCred is an API key or basic auth; a token is the same bearer credential.
+    credential_schema: credentialForm([apiKey, token, basic], { optional: true }),
     identity: ['url'],
     auto_connect: false,
     check: 'prometheus',

@@ -8,6 +8,12 @@ describe('authentication of a target', () => {
     expect(auth.authorization).toBe('Bearer tok');
   });
 
+  it('sends an API key as bearer, as Prometheus and Grafana take it', () => {
+    const auth = authenticationOf(new URL('https://grafana'), { api_key: 'glsa_key' });
+    expect(auth.authorization).toBe('Bearer glsa_key');
+    expect(auth.secrets).toEqual(expect.arrayContaining(['glsa_key', 'Bearer glsa_key']));
+  });
+
   it('sends username and password as basic', () => {
     expect(authenticationOf(new URL('https://r'), { username: 'u', password: 'p' }).authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
   });

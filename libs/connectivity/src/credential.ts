@@ -42,7 +42,8 @@ export const authenticationOf = (url: URL, credential: Record<string, string> = 
       ? { username: credential['username'], password: credential['password'] }
       : undefined;
   const basic = fromCredential ?? userinfoOf(url);
-  const token = credential['token'];
+  // Prometheus' and Grafana's API keys are bearer tokens (Grafana: `Authorization: Bearer <key>`).
+  const token = credential['token'] ?? credential['api_key'];
   const authorization = token ? `Bearer ${token}` : basic ? basicHeader(basic.username, basic.password) : undefined;
 
   const values = [...Object.values(credential), url.username, url.password].filter((value) => value.length > 0);

@@ -7,7 +7,7 @@ export interface ConnectivityTarget {
   /** The server or base URL; userinfo in it is used as basic auth and never reported. */
   url: string;
   /**
-   * The decrypted secret fields: `token` (bearer), `username` + `password` (basic),
+   * The decrypted secret fields: `token` or `api_key` (bearer), `username` + `password` (basic),
    * `client_certificate` + `client_key` and `certificate_authority` (PEM, or base64 PEM as in a
    * kubeconfig's `*-data` fields).
    */

@@ -37,6 +37,64 @@ describe('testConnectivity against real servers', () => {
     });
   });
 
+  describe('Prometheus with basic auth (its own web config)', () => {
+    const USERNAME = 'tester';
+    const PASSWORD = 'registry-pass-7';
+    let prometheus: TestServer;
+    beforeAll(async () => {
+      // bcrypt (cost 4) of PASSWORD, made once with Python's crypt.
+      prometheus = await startPrometheus({ basicAuth: { username: USERNAME, password: PASSWORD, bcrypt: '$2b$04$TWK4RI8L5CLSbB61izgauunrhGt7HCiVQaJ6qwQJ/2sGvl40fH9iW' } });
+    });
+    afterAll(() => prometheus.stop());
+
+    it('passes with username and password, sent as basic auth', async () => {
+      const result = await testConnectivity({ check: 'prometheus', url: prometheus.url, credential: { username: USERNAME, password: PASSWORD } });
+      expect(result).toMatchObject({ ok: true, details: { version: expect.stringMatching(/^\d+\.\d+/) } });
+      expect(JSON.stringify(result)).not.toContain(PASSWORD);
+    });
+
+    it('fails with a wrong password or an API key it does not take', async () => {
+      for (const credential of [{ username: USERNAME, password: 'wrong-pass-1' }, { api_key: 'not-basic-key-2' }]) {
+        const result = await testConnectivity({ check: 'prometheus', url: prometheus.url, credential });
+        expect(result).toMatchObject({ ok: false, error: 'HTTP 401 from /-/ready (unauthorized: check the credential)' });
+      }
+    });
+  });
+
+  // Prometheus itself only takes basic auth: an API key or token is checked by whatever stands in
+  // front of it (a reverse proxy, a managed service). This proxy admits one bearer token and
+  // passes the request on to the real Prometheus.
+  describe('Prometheus behind a proxy that takes a bearer token', () => {
+    const KEY = 'prom-api-key-5150';
+    let prometheus: TestServer;
+    let proxy: HttpServer;
+    let url: string;
+    beforeAll(async () => {
+      prometheus = await startPrometheus();
+      proxy = createHttpServer((request, response) => {
+        if (request.headers.authorization !== `Bearer ${KEY}`) return void response.writeHead(401).end();
+        void fetch(`${prometheus.url}${request.url}`).then(async (answer) => response.writeHead(answer.status).end(Buffer.from(await answer.arrayBuffer())));
+      });
+      url = `http://127.0.0.1:${await listen(proxy)}`;
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => proxy.close(resolve));
+      await prometheus.stop();
+    });
+
+    it('passes with the key as api_key or as token, both sent as a bearer token', async () => {
+      for (const credential of [{ api_key: KEY }, { token: KEY }]) {
+        const result = await testConnectivity({ check: 'prometheus', url, credential });
+        expect(result).toMatchObject({ ok: true, details: { version: expect.stringMatching(/^\d+\.\d+/) } });
+        expect(JSON.stringify(result)).not.toContain(KEY);
+      }
+    });
+
+    it('fails without the key', async () => {
+      expect(await testConnectivity({ check: 'prometheus', url, credential: { api_key: 'some-other-key' } })).toMatchObject({ ok: false, error: expect.stringMatching(/^HTTP 401/) });
+    });
+  });
+
   it('fails on a closed port with "connection refused"', async () => {
     const port = await freePort();
     const result = await testConnectivity({ check: 'prometheus', url: `http://127.0.0.1:${port}`, timeoutMs: 2000 });

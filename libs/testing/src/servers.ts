@@ -153,12 +153,13 @@ const waitForHttp = async (
   child: ChildProcess,
   timeoutMs = 30_000,
   isReady: (response: Response) => boolean = (response) => response.ok,
+  headers: Record<string, string> = {},
 ): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
       if (isReady(response)) return;
     } catch {
@@ -170,7 +171,8 @@ const waitForHttp = async (
 };
 
 /** A real Prometheus (Debian's `prometheus` package) scraping nothing but itself. */
-export const startPrometheus = (): Promise<TestServer> =>
+/** A real Prometheus; with `basicAuth` (a username, its password and the password's bcrypt) every request needs it. */
+export const startPrometheus = (options: { basicAuth?: { username: string; password: string; bcrypt: string } } = {}): Promise<TestServer> =>
   startServer({
     name: 'prometheus',
     binary: process.env.PROMETHEUS_BIN ?? 'prometheus',
@@ -178,10 +180,22 @@ export const startPrometheus = (): Promise<TestServer> =>
     args: (port, dir) => {
       const config = join(dir, 'prometheus.yml');
       writeFileSync(config, `global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
-      return [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${join(dir, 'data')}`];
+      const web = join(dir, 'web.yml');
+      const auth = options.basicAuth;
+      if (auth) writeFileSync(web, `basic_auth_users:\n  ${auth.username}: '${auth.bcrypt}'\n`);
+      return [
+        `--config.file=${config}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        ...(auth ? [`--web.config.file=${web}`] : []),
+      ];
     },
     url: (port) => `http://127.0.0.1:${port}`,
-    ready: (child, port) => waitForHttp(`http://127.0.0.1:${port}/-/ready`, 'prometheus', child),
+    ready: (child, port) => {
+      const auth = options.basicAuth;
+      const headers: Record<string, string> = auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
+      return waitForHttp(`http://127.0.0.1:${port}/-/ready`, 'prometheus', child, undefined, undefined, headers);
+    },
   });
 
 /**
