@@ -1,5 +1,7 @@
 import { SUBJECTS, type Caller, type EnvironmentView, type WorkspaceView } from '@clp/contracts';
 import { waitFor } from '@clp/testing';
+import { EVENT_STORE, type EventStore } from '@clp/event-store';
+import { createEnvironmentService, listenUntilAnswering } from './environment-service';
 import { result, startEnvironmentHarness, type EnvironmentHarness } from './environment.fixtures';
 
 const E = SUBJECTS.environment;
@@ -167,5 +169,91 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     const all = result(await h.api.request(E.listEnvironments, { caller: viewer, pagesize: 2, page: 1, order: 'created_at asc' }));
     expect(all.environments).toHaveLength(2);
     expect(all.total_count).toBeGreaterThan(4);
+  });
+
+  const deletedList = async (query: Record<string, unknown> = {}) =>
+    result(await h.api.request(E.listEnvironments, { caller: viewer, pagesize: 100, filter: { deleted_at: true }, ...query })).environments.map((e) => e.name);
+  const liveList = async (query: Record<string, unknown> = {}) =>
+    result(await h.api.request(E.listEnvironments, { caller: viewer, pagesize: 100, ...query })).environments.map((e) => e.name);
+
+  it('deletes softly: listed only among the deleted ones, without its connections and workspaces, and recovered under its name', async () => {
+    const env = result(await h.api.request(E.createEnvironment, { caller: operator, name: 'soft', tags: ['t-soft'] }));
+    const connection = await h.connection(operator, 'soft-conn');
+    result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: connection.id }));
+    const ws = result(await h.api.request(E.createWorkspace, { caller: operator, name: 'soft-ws' }));
+    result(await h.api.request(E.linkEnvironment, { caller: operator, workspace_id: ws.id, environment_id: env.id }));
+
+    expect(result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: env.id }))).toEqual({ id: env.id });
+    expect(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: env.id })).toMatchObject({ error: { code: 'not_found' } });
+    await waitFor(async () => (await deletedList()).includes('soft'));
+    expect(await liveList()).not.toContain('soft');
+    const [deleted] = result(await h.api.request(E.listEnvironments, { caller: viewer, filter: { deleted_at: true }, search: 'soft' })).environments;
+    expect(deleted).toMatchObject({ id: env.id, status: 'deleted', connection_count: 0, deleted_at: expect.stringMatching(/^\d{4}-/) });
+    expect(result(await h.api.request(E.workspaceEnvironments, { caller: viewer, workspace_id: ws.id })).total_count).toBe(0);
+    // Another organization's deleted environments are its own.
+    expect(result(await h.api.request(E.listEnvironments, { caller: stranger, filter: { deleted_at: true } })).environments.map((e) => e.id)).not.toContain(env.id);
+
+    // Its name was freed: taken meanwhile, recovering is a conflict until it is free again.
+    const taker = result(await h.api.request(E.createEnvironment, { caller: operator, name: 'SOFT' }));
+    expect(await h.api.request(E.recoverEnvironment, { caller: admin, environment_id: env.id })).toMatchObject({ error: { code: 'conflict' } });
+    result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: taker.id }));
+    for (const [caller, code] of [[operator, 'forbidden'], [stranger, 'not_found']] as const) {
+      expect(await h.api.request(E.recoverEnvironment, { caller, environment_id: env.id })).toMatchObject({ error: { code } });
+    }
+    const recovered = result(await h.api.request(E.recoverEnvironment, { caller: admin, environment_id: env.id }));
+    expect(recovered).toMatchObject({ id: env.id, name: 'soft', status: 'active', deleted_at: null, connection_count: 0, tags: ['t-soft'] });
+    expect(await h.api.request(E.recoverEnvironment, { caller: admin, environment_id: env.id })).toMatchObject({ error: { code: 'not_found' } });
+    await waitFor(async () => (await liveList({ search: 'soft' })).includes('soft'));
+    expect(await deletedList({ search: 'soft' })).toEqual(['SOFT']);
+    const listed = result(await h.api.request(E.listEnvironments, { caller: viewer, search: 'soft', filter: { deleted_at: false } })).environments;
+    expect(listed).toEqual([result(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: env.id }))]);
+    expect(await h.api.request(E.createEnvironment, { caller: operator, name: 'Soft' })).toMatchObject({ error: { code: 'conflict' } });
+    // A deleted environment's connections are no list's (deleted_at true on its connections is an empty page).
+    expect(result(await h.api.request(E.environmentConnections, { caller: viewer, environment_id: env.id, filter: { deleted_at: true } })).total_count).toBe(0);
+  });
+
+  it('lists environments by tags, any of them', async () => {
+    for (const [name, tags] of [['tag-a', ['red']], ['tag-b', ['blue', 'red']], ['tag-c', ['green']]] as const) {
+      result(await h.api.request(E.createEnvironment, { caller: operator, name, tags: [...tags] }));
+    }
+    await waitFor(async () => (await liveList({ search: 'tag-' })).length === 3);
+    expect(await liveList({ tags: ['red'], order: 'name asc' })).toEqual(['tag-a', 'tag-b']);
+    expect(await liveList({ tags: ['green', 'blue'], order: 'name asc' })).toEqual(['tag-b', 'tag-c']);
+    expect(await liveList({ tags: ['red'], search: 'tag-b' })).toEqual(['tag-b']);
+    expect(await liveList({ tags: ['none-has-it'] })).toEqual([]);
+  });
+
+  it('workspaces carry metadata, replaced on update', async () => {
+    const ws = result(await h.api.request(E.createWorkspace, { caller: operator, name: 'meta-ws', metadata: { team: 'sre', on_call: ['ada'] } }));
+    expect(ws).toMatchObject({ metadata: { team: 'sre', on_call: ['ada'] } });
+    expect(result(await h.api.request(E.createWorkspace, { caller: operator, name: 'bare-ws' }))).toMatchObject({ metadata: {} });
+    const updated = result(await h.api.request(E.updateWorkspace, { caller: operator, workspace_id: ws.id, metadata: { team: 'platform' } }));
+    expect(updated.metadata).toEqual({ team: 'platform' });
+    expect(await h.api.request(E.updateWorkspace, { caller: operator, workspace_id: ws.id, metadata: 'x' } as never)).toMatchObject({ error: { code: 'validation_failed' } });
+    const listed = await waitFor(async () => {
+      const [row] = result(await h.api.request(E.listWorkspaces, { caller: viewer, search: 'meta-ws' })).workspaces;
+      return row?.metadata.team === 'platform' ? row : undefined;
+    });
+    expect(listed).toEqual(result(await h.api.request(E.getWorkspace, { caller: viewer, workspace_id: ws.id })));
+  });
+
+  it('purges deleted environments past the retention, once, with two replicas purging', async () => {
+    // Two more replicas with a short retention: the harness's own keeps 30 days and purges nothing.
+    const replicas = await Promise.all(
+      ['a', 'b'].map((n) => createEnvironmentService({ ...h.config, instanceName: `environment-purger-${n}`, retentionMs: 300, purgeIntervalMs: 50 }, false)),
+    );
+    try {
+      await Promise.all(replicas.map((app) => listenUntilAnswering(app)));
+      const env = result(await h.api.request(E.createEnvironment, { caller: operator, name: 'purge-me' }));
+      result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: env.id }));
+      const store = h.app.get<EventStore>(EVENT_STORE);
+      const types = async () => (await store.readStream(`environment-${env.id}`)).map((e) => e.type);
+      await waitFor(async () => (await types()).includes('EnvironmentPurged'), { timeoutMs: 10_000, message: 'the environment purged' });
+      await waitFor(async () => !(await deletedList({ search: 'purge-me' })).length, { message: 'the purged environment gone from the read model' });
+      expect(await types()).toEqual(['EnvironmentCreated', 'EnvironmentDeleted', 'EnvironmentPurged']);
+      expect(await h.api.request(E.recoverEnvironment, { caller: admin, environment_id: env.id })).toMatchObject({ error: { code: 'not_found' } });
+    } finally {
+      await Promise.all(replicas.map((app) => app.close()));
+    }
   });
 });

@@ -9,6 +9,7 @@ import { EnvironmentClient } from './environment-client';
 import { answerRaw } from '../raw-reply';
 import { CreateWorkspaceDto, ListQueryDto, UpdateWorkspaceDto, WorkspaceEnvironmentParams } from './environment.dto';
 import { ConnectionListDoc, EnvironmentPageDoc, WorkspaceDeletedDoc, WorkspacePageDoc, WorkspaceViewDoc } from './environment.views';
+import { inCallersOrganization } from './organization';
 
 const E = SUBJECTS.environment;
 
@@ -24,14 +25,14 @@ export class WorkspacesController {
   @ApiOperation({ summary: "the organization's workspaces, searched, sorted and paged" })
   @ApiOkResponse({ type: WorkspacePageDoc })
   async list(@Context() context: RequestContext, @Query() query: ListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return answerRaw(reply, await this.environments.callRaw(E.listWorkspaces, context, query));
+    return answerRaw(reply, await this.environments.callRaw(E.listWorkspaces, context, inCallersOrganization(context, query)));
   }
 
   @Post()
   @ApiOperation({ summary: 'create a workspace' })
   @ApiCreatedResponse({ type: WorkspaceViewDoc })
   create(@Context() context: RequestContext, @Body() body: CreateWorkspaceDto) {
-    return this.environments.call(E.createWorkspace, context, body);
+    return this.environments.call(E.createWorkspace, context, inCallersOrganization(context, body));
   }
 
   @Get(':id')
@@ -45,7 +46,7 @@ export class WorkspacesController {
   @ApiOperation({ summary: 'change name, description or metadata' })
   @ApiOkResponse({ type: WorkspaceViewDoc })
   update(@Context() context: RequestContext, @Param() { id }: IdParams, @Body() body: UpdateWorkspaceDto) {
-    return this.environments.call(E.updateWorkspace, context, { ...body, workspace_id: id });
+    return this.environments.call(E.updateWorkspace, context, { ...inCallersOrganization(context, body), workspace_id: id });
   }
 
   @Delete(':id')
@@ -59,7 +60,7 @@ export class WorkspacesController {
   @ApiOperation({ summary: 'the environments assigned to the workspace' })
   @ApiOkResponse({ type: EnvironmentPageDoc })
   async environmentsOf(@Context() context: RequestContext, @Param() { id }: IdParams, @Query() query: ListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return answerRaw(reply, await this.environments.callRaw(E.workspaceEnvironments, context, { ...query, workspace_id: id }));
+    return answerRaw(reply, await this.environments.callRaw(E.workspaceEnvironments, context, { ...inCallersOrganization(context, query), workspace_id: id }));
   }
 
   @Post(':id/environments/:environmentId')
@@ -81,6 +82,6 @@ export class WorkspacesController {
   @ApiOperation({ summary: "the connections of its environments, each once, with their current status" })
   @ApiOkResponse({ type: ConnectionListDoc })
   async connections(@Context() context: RequestContext, @Param() { id }: IdParams, @Query() query: ListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return answerRaw(reply, await this.environments.callRaw(E.workspaceConnections, context, { ...query, workspace_id: id }));
+    return answerRaw(reply, await this.environments.callRaw(E.workspaceConnections, context, { ...inCallersOrganization(context, query), workspace_id: id }));
   }
 }

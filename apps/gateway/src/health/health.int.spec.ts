@@ -102,6 +102,7 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
         'GET /api/environments/{id}',
         'PUT /api/environments/{id}',
         'DELETE /api/environments/{id}',
+        'POST /api/environments/{id}/recover',
         'GET /api/environments/{id}/connections',
         'POST /api/environments/{id}/connections/{connectionId}',
         'DELETE /api/environments/{id}/connections/{connectionId}',
