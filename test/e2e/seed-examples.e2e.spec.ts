@@ -610,6 +610,21 @@ describe('003 environments and workspaces: every request of "Working with Enviro
     // DELETE /api/environments/{id}
     expect(await system.http('DELETE', `${ENVIRONMENTS}/${staging.id}`, { as: who.admin })).toMatchObject({ status: 200, body: { id: staging.id } });
     expect((await system.http('GET', `${ENVIRONMENTS}?orgID=${org}&filter={"deleted_at":false}`, { as: who.viewer })).body.environments.map((e: Json) => e.id)).toEqual([production.id]);
+    // "All endpoints require authentication via Bearer token."
+    const someConnection = '3b241101-e2bb-4255-8caf-4136c566a962';
+    for (const [method, path] of [
+      ['GET', ENVIRONMENTS],
+      ['POST', ENVIRONMENTS],
+      ['GET', `${ENVIRONMENTS}/${production.id}`],
+      ['PUT', `${ENVIRONMENTS}/${production.id}`],
+      ['DELETE', `${ENVIRONMENTS}/${production.id}`],
+      ['GET', `${ENVIRONMENTS}/${production.id}/connections`],
+      ['POST', `${ENVIRONMENTS}/${production.id}/connections/${someConnection}`],
+      ['DELETE', `${ENVIRONMENTS}/${production.id}/connections/${someConnection}`],
+    ]) {
+      const anonymous = await system.http(method, path, method === 'POST' || method === 'PUT' ? { body: { name: 'x' } } : {});
+      expect({ method, path, status: anonymous.status, code: anonymous.body?.error?.code }).toEqual({ method, path, status: 401, code: 'unauthorized' });
+    }
   });
 
   it('"Environment Lifecycle": active, empty, archived and reactivated, deleted softly (connections persist) and recovered', async () => {
