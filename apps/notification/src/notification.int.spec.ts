@@ -100,6 +100,10 @@ describe('the notification service (real NATS and Redis)', () => {
     expect((await list(viewer(org), { acted_upon: [connectionId] })).total_count).toBe(3);
     expect((await list(viewer(org), { acted_upon: [connectionId, events[3].data.connection_id] })).total_count).toBe(4);
     expect((await list(viewer(org), { search: 'TO MAINTENANCE' })).total_count).toBe(1);
+    expect((await list(viewer(org), { search: 'to', action: ['deleted'] })).events.map((e) => e.id)).toEqual([events[3].metadata.event_id]);
+    expect((await list(viewer(org), { severity: ['informational', 'error'], acted_upon: [connectionId], status: 'unread' })).events.map((e) => e.id)).toEqual(
+      [events[2], events[1]].map((e) => e.metadata.event_id),
+    );
     expect((await list(viewer(org), { category: ['environment'] })).total_count).toBe(0);
     expect(await list(viewer(org), { page: 1, pagesize: 3 })).toMatchObject({ total_count: 4, page: 1, page_size: 3, events: [{ id: events[0].metadata.event_id }] });
 
@@ -107,6 +111,7 @@ describe('the notification service (real NATS and Redis)', () => {
     const foreignId = foreign.metadata.event_id;
     expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [first, second, foreignId], status: 'read' }))).toEqual({ updated: 2 });
     expect((await list(viewer(org), { status: 'unread' })).total_count).toBe(2);
+    expect((await list(viewer(org), { status: 'read', acted_upon: [connectionId] })).events.map((e) => e.id)).toEqual([second, first]);
     expect((await list(viewer(org))).count_by_severity_level).toEqual([{ severity: 'informational', count: 2 }]);
     expect((await list(viewer(other), { status: 'unread' })).total_count).toBe(1);
     expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [first], status: 'unread' }))).toEqual({ updated: 1 });
@@ -163,7 +168,7 @@ describe('the notification service (real NATS and Redis)', () => {
     const types = async () => result(await api.request(N.eventTypes, { caller: viewer(org) }));
     expect(await types()).toEqual({ category: ['connection'], action: ['deleted', 'status_changed'] });
 
-    // One stored before the types were counted (no 'typed' field): removing it uncounts nothing.
+    // One stored before the types were counted (no 'indexed' field): removing it uncounts nothing.
     const old = randomUUID();
     const r = new Redis(redis.url);
     try {
@@ -197,6 +202,37 @@ describe('the notification service (real NATS and Redis)', () => {
     ]);
   });
 
+  it('puts notifications stored before the filter indexes existed into them, once', async () => {
+    const store = app.get(NotificationStore);
+    const org = 'org-backfill';
+    const old = randomUUID();
+    const doc = { id: old, organization_id: org, category: 'connection', action: 'discovered', severity: 'informational', description: 'old', acted_upon: 'c-old', metadata: {}, created_at: new Date().toISOString() };
+    const r = new Redis(redis.url);
+    try {
+      // As the store script wrote it before: no 'indexed' field, no by:* sets, no type counts.
+      await r.hset(`notification:n:${old}`, { org, seq: 1, severity: 'informational', category: 'connection', action: 'discovered', acted_upon: 'c-old', status: 'unread', created: Date.now(), text: 'old', doc: JSON.stringify(doc) });
+      await r.zadd(`notification:org:${org}:all`, 1, old);
+      await r.incr(`notification:org:${org}:seq`);
+      await r.sadd('notification:orgs', org);
+      expect((await list(viewer(org), { acted_upon: ['c-old'] })).total_count).toBe(0);
+
+      // Done once already (this Redis's first pass marked it): nothing is looked at again.
+      await r.set('notification:indexed:v1', '1');
+      await store.backfill();
+      expect((await list(viewer(org), { acted_upon: ['c-old'] })).total_count).toBe(0);
+      await r.del('notification:indexed:v1');
+      await store.backfill();
+      await store.backfill();
+      expect((await list(viewer(org), { acted_upon: ['c-old'], action: ['discovered'], status: 'unread' })).events.map((e) => e.id)).toEqual([old]);
+      expect(result(await api.request(N.eventTypes, { caller: viewer(org) }))).toEqual({ category: ['connection'], action: ['discovered'] });
+      expect(await r.hget(`notification:org:${org}:actions`, 'discovered')).toBe('1');
+    } finally {
+      r.disconnect();
+    }
+    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [old] }))).toEqual({ deleted: 1 });
+    expect(result(await api.request(N.eventTypes, { caller: viewer(org) }))).toEqual({ category: [], action: [] });
+  });
+
   it('drops notifications past the retention, indexes and counts with them', async () => {
     const store = app.get(NotificationStore);
     const org = 'org-retention';
@@ -208,6 +244,9 @@ describe('the notification service (real NATS and Redis)', () => {
     const r = new Redis(redis.url);
     try {
       expect(await r.zcard(`notification:org:${org}:time`)).toBe(0);
+      // The filters' indexes go with them, and a list leaves no scratch key behind.
+      expect(await r.keys(`notification:org:${org}:by:*`)).toEqual([]);
+      expect(await r.keys('notification:tmp:*')).toEqual([]);
     } finally {
       r.disconnect();
     }

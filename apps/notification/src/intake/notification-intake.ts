@@ -114,6 +114,8 @@ export class NotificationIntake implements OnApplicationBootstrap, OnModuleDestr
 
   private async trim(): Promise<void> {
     try {
+      // Once per Redis: notifications from before the filter indexes existed join them.
+      await this.store.backfill();
       const removed = await this.store.trim(Date.now());
       if (removed > 0) this.logger.log(`dropped ${removed} notifications past the retention`);
     } catch (error) {

@@ -60,7 +60,7 @@ const withStatus = (doc: string, status: string): Notification => ({ ...(JSON.pa
  */
 @Injectable()
 export class NotificationStore {
-  private readonly scripts: Record<'store' | 'remove' | 'mark' | 'list' | 'since', Script>;
+  private readonly scripts: Record<'store' | 'remove' | 'mark' | 'list' | 'since' | 'backfill', Script>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -72,6 +72,7 @@ export class NotificationStore {
       mark: load(redis, 'mark'),
       list: load(redis, 'list'),
       since: load(redis, 'since'),
+      backfill: load(redis, 'backfill'),
     };
   }
 
@@ -133,6 +134,29 @@ export class NotificationStore {
 
   async delete(org: string, ids: string[]): Promise<number> {
     return ids.length ? Number(await this.scripts.remove(this.p, org, 'ids', ...ids)) : 0;
+  }
+
+  /**
+   * Puts the notifications stored before the filter indexes and type counts existed into them,
+   * once per Redis (`indexed:v1` is set when done; until then every pass is idempotent, per
+   * notification).
+   */
+  async backfill(batch = 500): Promise<void> {
+    const done = `${this.p}indexed:v1`;
+    if (await this.redis.exists(done)) return;
+    let cursor = '0';
+    do {
+      const [next, orgs] = await this.redis.sscan(`${this.p}orgs`, cursor, 'COUNT', 100);
+      cursor = next;
+      for (const org of orgs) {
+        for (let after = 0; ; ) {
+          const last = Number(await this.scripts.backfill(this.p, org, after, batch));
+          if (last === 0) break;
+          after = last;
+        }
+      }
+    } while (cursor !== '0');
+    await this.redis.set(done, '1');
   }
 
   /** Drops every organization's notifications older than the retention, a batch at a time. */

@@ -16,9 +16,12 @@ end
 local removed = 0
 for _, id in ipairs(ids) do
   local key = p .. 'n:' .. id
-  local f = redis.call('HMGET', key, 'org', 'status', 'severity', 'category', 'action', 'typed')
+  local f = redis.call('HMGET', key, 'org', 'status', 'severity', 'category', 'action', 'indexed', 'acted_upon')
   if f[1] == org then
     redis.call('DEL', key)
+    for facet, value in pairs({ status = f[2], severity = f[3], category = f[4], action = f[5], acted_upon = f[7] }) do
+      if value then redis.call('ZREM', o .. ':by:' .. facet .. ':' .. value, id) end
+    end
     if f[2] == 'unread' then redis.call('HINCRBY', o .. ':unread', f[3], -1) end
     if f[6] then
       uncount(o .. ':categories', f[4])

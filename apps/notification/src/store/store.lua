@@ -10,12 +10,16 @@ end
 local o = p .. 'org:' .. org
 local seq = redis.call('INCR', o .. ':seq')
 redis.call('HSET', key, 'org', org, 'seq', seq, 'severity', ARGV[4], 'category', ARGV[5], 'action', ARGV[6],
-  'acted_upon', ARGV[7], 'created', ARGV[8], 'text', ARGV[9], 'doc', ARGV[10], 'status', 'unread', 'typed', '1')
+  'acted_upon', ARGV[7], 'created', ARGV[8], 'text', ARGV[9], 'doc', ARGV[10], 'status', 'unread', 'indexed', '1')
 redis.call('ZADD', o .. ':all', seq, id)
 redis.call('ZADD', o .. ':time', ARGV[8], id)
+-- One sorted set (by seq) per value of each filter, so a filtered list intersects instead of scanning.
+for facet, value in pairs({ severity = ARGV[4], category = ARGV[5], action = ARGV[6], acted_upon = ARGV[7], status = 'unread' }) do
+  redis.call('ZADD', o .. ':by:' .. facet .. ':' .. value, seq, id)
+end
 redis.call('HINCRBY', o .. ':unread', ARGV[4], 1)
 -- How many notifications have each category and action: the organization's distinct types
--- ('typed': this one is counted, so removing it uncounts it).
+-- ('indexed': this one is in the filter indexes and the counts, so removing it uncounts it).
 redis.call('HINCRBY', o .. ':categories', ARGV[5], 1)
 redis.call('HINCRBY', o .. ':actions', ARGV[6], 1)
 redis.call('SADD', p .. 'orgs', org)
