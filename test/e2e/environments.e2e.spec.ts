@@ -173,4 +173,68 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     expect(archived.body).toMatchObject({ status: 'archived' });
     expect((await system.http('PUT', `${ENVIRONMENTS}/${staging.id}`, { as: operator, body: { status: 'active' } })).body).toMatchObject({ status: 'active' });
   });
+
+  it("answers Meshery's own queries (orgID, filter, tags), deletes softly and recovers; another organization's id is a 403, an unknown filter a 400 naming filter", async () => {
+    const env = await created(ENVIRONMENTS, { name: 'meshery-ui', description: 'made by the UI', organization_id: ORG, tags: ['ui', 'seed'] });
+    expect(env).toMatchObject({ organization_id: ORG, tags: ['ui', 'seed'], deleted_at: null });
+    const connection = await github('meshery-ui-repo');
+    expect((await assign(env.id, connection.id)).status).toBe(200);
+    const get = (path: string) => system.http('GET', path, { as: viewer });
+    const ids = (reply: { body: { environments: Array<{ id: string }> } }) => reply.body.environments.map((e) => e.id);
+
+    // The UI's list, as it sends it (orgID, a JSON filter, page from 0, pagesize, search, order); orgId is its other spelling.
+    const ui = `${ENVIRONMENTS}?orgID=${ORG}&filter=${encodeURIComponent('{"deleted_at":false}')}&page=0&pagesize=10&search=meshery&order=${encodeURIComponent('updated_at desc')}`;
+    await waitFor(async () => (await get(ui)).body.total_count === 1, { message: 'the UI list shows the environment' });
+    expect((await get(ui)).body).toMatchObject({ page: 0, page_size: 10, environments: [{ id: env.id, deleted_at: null, status: 'active' }] });
+    expect(ids(await get(`${ENVIRONMENTS}${query({ orgId: ORG, search: 'meshery' })}`))).toEqual([env.id]);
+    // tags: repeated, a JSON array or one value; any of them.
+    expect(ids(await get(`${ENVIRONMENTS}?tags=seed&tags=other&search=meshery`))).toEqual([env.id]);
+    expect(ids(await get(`${ENVIRONMENTS}${query({ tags: '["ui"]', search: 'meshery' })}`))).toEqual([env.id]);
+    expect(ids(await get(`${ENVIRONMENTS}${query({ tags: 'other', search: 'meshery' })}`))).toEqual([]);
+    // Its connections, with the document's filter conditions.
+    const connections = `${ENVIRONMENTS}/${env.id}/connections`;
+    await eventually(connections, ['meshery-ui-repo'], { orgID: ORG, filter: '{"assigned":true,"deleted_at":false}', page: '0', search: 'meshery' });
+    expect(await names(connections, { filter: '{"deleted_at":true}' })).toEqual([]);
+
+    const fieldsOf = (reply: { body: { error?: { details?: { fields?: Array<{ field: string }> } } } }) => reply.body.error?.details?.fields?.map((f) => f.field);
+    for (const path of [
+      `${ENVIRONMENTS}${query({ filter: '{"colour":true}' })}`,
+      `${ENVIRONMENTS}${query({ filter: '{"deleted_at":"yes"}' })}`,
+      `${ENVIRONMENTS}${query({ filter: '{not json' })}`,
+      `${connections}${query({ filter: '{"assigned":true,"colour":"blue"}' })}`,
+      `${connections}${query({ filter: '[true]' })}`,
+    ]) {
+      const refused = await get(path);
+      expect({ path, status: refused.status, code: refused.body.error?.code, fields: fieldsOf(refused) }).toEqual({ path, status: 400, code: 'validation_failed', fields: ['filter'] });
+    }
+    const elsewhere = 'org-elsewhere';
+    const workspace = await created(WORKSPACES, { name: 'meshery-ws', organization_id: ORG, metadata: { team: 'ui' } });
+    expect(workspace).toMatchObject({ organization_id: ORG, metadata: { team: 'ui' } });
+    for (const [method, path, body] of [
+      ['POST', ENVIRONMENTS, { name: 'theirs', organization_id: elsewhere }],
+      ['PUT', `${ENVIRONMENTS}/${env.id}`, { description: 'x', organization_id: elsewhere }],
+      ['GET', `${ENVIRONMENTS}${query({ orgID: elsewhere })}`, undefined],
+      ['GET', `${ENVIRONMENTS}${query({ orgId: elsewhere })}`, undefined],
+      ['GET', `${connections}${query({ orgID: elsewhere })}`, undefined],
+      ['POST', WORKSPACES, { name: 'theirs', organization_id: elsewhere }],
+      ['PUT', `${WORKSPACES}/${workspace.id}`, { organization_id: elsewhere }],
+      ['GET', `${WORKSPACES}${query({ orgID: elsewhere })}`, undefined],
+      ['GET', `${WORKSPACES}/${workspace.id}/environments${query({ orgID: elsewhere })}`, undefined],
+    ] as const) {
+      const refused = await system.http(method, path, { as: admin, body });
+      expect({ path, status: refused.status, code: refused.body.error?.code }).toEqual({ path, status: 403, code: 'forbidden' });
+    }
+    expect((await system.http('PUT', `${WORKSPACES}/${workspace.id}`, { as: operator, body: { metadata: { team: 'platform' }, organizationId: ORG } })).body).toMatchObject({ metadata: { team: 'platform' } });
+
+    // Deletion is soft: listed only with filter={"deleted_at":true}, recovered by POST …/recover.
+    expect((await system.http('DELETE', `${ENVIRONMENTS}/${env.id}`, { as: admin })).body).toEqual({ id: env.id });
+    const deleted = `${ENVIRONMENTS}${query({ orgID: ORG, filter: '{"deleted_at":true}', search: 'meshery' })}`;
+    await waitFor(async () => ids(await get(deleted)).includes(env.id), { message: 'the deleted environment listed among the deleted' });
+    expect((await get(deleted)).body.environments[0]).toMatchObject({ id: env.id, status: 'deleted', connection_count: 0, deleted_at: expect.any(String) });
+    expect((await system.http('POST', `${ENVIRONMENTS}/${env.id}/recover`, { as: operator })).status).toBe(403);
+    const recovered = await system.http('POST', `${ENVIRONMENTS}/${env.id}/recover`, { as: admin });
+    expect(recovered).toMatchObject({ status: 200, body: { id: env.id, status: 'active', deleted_at: null, name: 'meshery-ui' } });
+    expect((await system.http('POST', `${ENVIRONMENTS}/${env.id}/recover`, { as: admin })).status).toBe(404);
+    await waitFor(async () => ids(await get(ui)).includes(env.id), { message: 'the recovered environment listed again' });
+  });
 });
