@@ -44,7 +44,8 @@ export class ListRequest extends PageRequest {
 export const ORDERS = ['updated', 'created', 'name'] as const;
 export type Order = { field: (typeof ORDERS)[number]; direction: 'asc' | 'desc' };
 
+/** `updated_at desc` when absent; a field without a direction ascends, as in SQL (Meshery passes `order` to its database). */
 export const orderOf = (order: string | undefined): Order => {
   const [field, direction] = (order ?? 'updated_at desc').split(' ');
-  return { field: field === 'name' ? 'name' : field === 'created_at' ? 'created' : 'updated', direction: direction === 'asc' ? 'asc' : 'desc' };
+  return { field: field === 'name' ? 'name' : field === 'created_at' ? 'created' : 'updated', direction: direction === 'desc' ? 'desc' : 'asc' };
 };
