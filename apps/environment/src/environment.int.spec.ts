@@ -182,6 +182,12 @@ describe('environment service over its NATS API (real NATS, Redis and registry)'
     result(await h.api.request(E.assignConnection, { caller: operator, environment_id: env.id, connection_id: connection.id }));
     const ws = result(await h.api.request(E.createWorkspace, { caller: operator, name: 'soft-ws' }));
     result(await h.api.request(E.linkEnvironment, { caller: operator, workspace_id: ws.id, environment_id: env.id }));
+    // Its rows carry the connection's fields as the registry shows them, its environments included.
+    const page = await waitFor(async () => {
+      const p = await connectionsOf(env.id);
+      return p.total_count === 1 ? p : undefined;
+    });
+    expect(page.connections[0]).toMatchObject({ id: connection.id, user_id: 'olivia', tags: [], deleted_at: null, environments: [{ id: env.id, name: 'soft' }] });
 
     expect(result(await h.api.request(E.deleteEnvironment, { caller: admin, environment_id: env.id }))).toEqual({ id: env.id });
     expect(await h.api.request(E.getEnvironment, { caller: viewer, environment_id: env.id })).toMatchObject({ error: { code: 'not_found' } });

@@ -41,7 +41,7 @@ export const readConnectionEvents = (nc: NatsConnection, position?: string): Con
       let encoded: EncodedEvent;
       try {
         const event = parseConnectionEvent(message.data);
-        encoded = encodeConnectionEvent(event, message.seq, event.metadata.occurred_at);
+        encoded = encodeConnectionEvent(event, message.seq, event.metadata.occurred_at, event.metadata.actor.type === 'user' ? event.metadata.actor.id : null);
       } catch {
         encoded = { position: positionOfSeq(message.seq), type: 'NotAConnectionEvent', at: '', at_ms: 0, org: '' };
       }

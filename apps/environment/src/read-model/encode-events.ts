@@ -74,8 +74,11 @@ export const encodeStoreEvent = (event: EnvironmentEvent | WorkspaceEvent, posit
   }
 };
 
-/** A connection event of `CONNECTION_EVENTS`; its position is its sequence there, zero-padded. */
-export const encodeConnectionEvent = (event: ConnectionEvent, seq: number, at: string): EncodedEvent => {
+/**
+ * A connection event of `CONNECTION_EVENTS`; its position is its sequence there, zero-padded.
+ * `userId`: who registered it (null for the system's discoveries), as the registry shows it.
+ */
+export const encodeConnectionEvent = (event: ConnectionEvent, seq: number, at: string, userId: string | null = null): EncodedEvent => {
   const base = { position: String(seq).padStart(20, '0'), type: event.type, at, at_ms: Date.parse(at), org: event.data.organization_id, conn: event.data.connection_id };
   switch (event.type) {
     case 'ConnectionDiscovered':
@@ -92,6 +95,9 @@ export const encodeConnectionEvent = (event: ConnectionEvent, seq: number, at: s
         metadata: d.metadata,
         credential_id: d.credential_id,
         status: event.type === 'ConnectionRegistered' ? event.data.status : 'discovered',
+        user_id: userId,
+        tags: d.tags ?? [],
+        deleted_at: null,
       };
       return { ...base, f: fields(view), name: lower(d.name), text: addressOf(d.metadata), fixed: [d.kind, d.type, d.sub_type].join(' ').toLowerCase() };
     }

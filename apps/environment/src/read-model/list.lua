@@ -85,6 +85,22 @@ if candidates then
   for i = q.offset + 1, math.min(q.offset + q.limit, #kept) do ids[#ids + 1] = kept[i].id end
 end
 
+-- A connection's environments as the registry shows them: [{id, name}] by name, then id.
+local function environmentsOf(id)
+  local envs = {}
+  for _, env in ipairs(redis.call('SMEMBERS', P .. 'conn_envs:' .. id)) do
+    local name = redis.call('HGET', P .. 'env:' .. env, 'name')
+    if name then envs[#envs + 1] = { id = env, name = cjson.decode(name), json = name } end
+  end
+  table.sort(envs, function(a, b)
+    if a.name == b.name then return a.id < b.id end
+    return a.name < b.name
+  end)
+  local parts = {}
+  for i, env in ipairs(envs) do parts[i] = '{"id":' .. cjson.encode(env.id) .. ',"name":' .. env.json .. '}' end
+  return '[' .. table.concat(parts, ',') .. ']'
+end
+
 -- Each document as the API shows it: its fields are stored as JSON text.
 local docs = {}
 for _, id in ipairs(ids) do
@@ -93,6 +109,7 @@ for _, id in ipairs(ids) do
   for i = 1, #flat, 2 do
     if string.sub(flat[i], 1, 1) ~= '_' then parts[#parts + 1] = cjson.encode(flat[i]) .. ':' .. flat[i + 1] end
   end
+  if q.doc == 'conn:' and #parts > 0 then parts[#parts + 1] = '"environments":' .. environmentsOf(id) end
   if #parts > 0 then docs[#docs + 1] = '{' .. table.concat(parts, ',') .. '}' end
 end
 return { total, docs }
