@@ -189,7 +189,7 @@ describe('connections over HTTP (e2e: real services)', () => {
       body: { name: 'registry login', kind: 'container-registry', secret: { username: 'ci', password: REGISTRY_PASSWORD } },
     });
     expect(created.status).toBe(201);
-    const id = created.body.credential_id;
+    const id = created.body.id;
     expect((await system.http('GET', `/api/integrations/credentials/${id}`, { as: viewer })).status).toBe(200);
     expect((await system.http('GET', '/api/integrations/credentials', { as: viewer })).body.total_count).toBeGreaterThanOrEqual(1);
     expect((await system.http('PUT', `/api/integrations/credentials/${id}`, { as: admin, body: { secret: { username: 'ci', password: `${REGISTRY_PASSWORD}-2` } } })).status).toBe(200);

@@ -54,7 +54,7 @@ describe('testConnectivity against real servers', () => {
     });
 
     it('fails with a wrong password or an API key it does not take', async () => {
-      for (const credential of [{ username: USERNAME, password: 'wrong-pass-1' }, { api_key: 'not-basic-key-2' }]) {
+      for (const credential of [{ username: USERNAME, password: 'wrong-pass-1' }, { api_key: 'not-basic-key-2' }] as Array<Record<string, string>>) {
         const result = await testConnectivity({ check: 'prometheus', url: prometheus.url, credential });
         expect(result).toMatchObject({ ok: false, error: 'HTTP 401 from /-/ready (unauthorized: check the credential)' });
       }
@@ -83,7 +83,7 @@ describe('testConnectivity against real servers', () => {
     });
 
     it('passes with the key as api_key or as token, both sent as a bearer token', async () => {
-      for (const credential of [{ api_key: KEY }, { token: KEY }]) {
+      for (const credential of [{ api_key: KEY }, { token: KEY }] as Array<Record<string, string>>) {
         const result = await testConnectivity({ check: 'prometheus', url, credential });
         expect(result).toMatchObject({ ok: true, details: { version: expect.stringMatching(/^\d+\.\d+/) } });
         expect(JSON.stringify(result)).not.toContain(KEY);

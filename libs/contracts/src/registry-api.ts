@@ -1,5 +1,6 @@
 import type { ConnectionDescriptor, ProbeResult } from './connection-events';
 import type { CredentialDescriptor } from './credential-events';
+import type { ErrorBody } from './errors';
 import type { Cause, Status } from './statuses';
 import { SUBJECTS } from './subjects';
 
@@ -34,7 +35,9 @@ export interface ConnectionView extends Omit<ConnectionDescriptor, 'identity' | 
   environments: AssignedEnvironment[];
 }
 
-export interface CredentialView extends CredentialDescriptor {
+/** A credential as the API shows it: its `id` (as Meshery's clients read it), metadata and secret field names. */
+export interface CredentialView extends Omit<CredentialDescriptor, 'credential_id'> {
+  id: string;
   created_at: string;
   updated_at: string;
 }
@@ -193,6 +196,23 @@ export interface CredentialRef {
   credential_id: string;
 }
 
+/** A stored credential tried against a stored connection's address, or a target's (`kind`, `metadata`). */
+export interface TestCredentialRequest extends CredentialRef {
+  connection_id?: string;
+  kind?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** One credential for several connections: each goes through the connection update command. */
+export interface AssignCredentialRequest extends CredentialRef {
+  connection_ids: string[];
+}
+
+/** Per connection, in the order asked: the updated connection, or why it was not assigned. */
+export type CredentialAssignment =
+  | { connection_id: string; ok: true; connection: ConnectionView }
+  | { connection_id: string; ok: false; error: ErrorBody };
+
 export interface PageQuery {
   caller: Caller;
   page?: number;
@@ -213,7 +233,9 @@ export type RegistryApi = {
   [R.discoverConnection]: { request: DiscoverConnectionRequest; reply: DiscoverConnectionReply };
   [R.createCredential]: { request: CreateCredentialRequest; reply: CredentialView };
   [R.updateCredential]: { request: UpdateCredentialRequest; reply: CredentialView };
-  [R.deleteCredential]: { request: CredentialRef; reply: { credential_id: string } };
+  [R.deleteCredential]: { request: CredentialRef; reply: { id: string } };
+  [R.testCredential]: { request: TestCredentialRequest; reply: ProbeResult };
+  [R.assignCredential]: { request: AssignCredentialRequest; reply: { id: string; assignments: CredentialAssignment[] } };
   [R.listConnections]: { request: ListConnectionsQuery; reply: ConnectionPage };
   [R.connectionsStatus]: { request: { caller: Caller }; reply: ConnectionsStatusPage };
   [R.getConnection]: { request: ConnectionRef; reply: ConnectionView };

@@ -18,6 +18,8 @@ export const SUBJECTS = {
     createCredential: 'registry.cmd.create-credential',
     updateCredential: 'registry.cmd.update-credential',
     deleteCredential: 'registry.cmd.delete-credential',
+    testCredential: 'registry.cmd.test-credential',
+    assignCredential: 'registry.cmd.assign-credential',
     listConnections: 'registry.query.list-connections',
     connectionsStatus: 'registry.query.connections-status',
     getConnection: 'registry.query.get-connection',

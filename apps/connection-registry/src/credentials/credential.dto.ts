@@ -1,5 +1,5 @@
-import { IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
-import type { CreateCredentialRequest, CredentialRef, PageQuery, UpdateCredentialRequest } from '@clp/contracts';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
+import type { AssignCredentialRequest, CreateCredentialRequest, CredentialRef, PageQuery, TestCredentialRequest, UpdateCredentialRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
 import { CallerRequest, PageRequest, WhenPresent } from '@clp/messaging';
 
@@ -37,3 +37,30 @@ export class CredentialRefDto extends CallerRequest implements CredentialRef {
 }
 
 export class ListCredentialsDto extends PageRequest implements PageQuery {}
+
+/** A stored connection (`connection_id`) or a target (`kind`, `metadata`) to try the credential against. */
+export class TestCredentialDto extends CredentialRefDto implements TestCredentialRequest {
+  @WhenPresent()
+  @IsUUID()
+  connection_id?: string;
+
+  @WhenPresent()
+  @IsIn(KINDS)
+  kind?: string;
+
+  @WhenPresent()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+}
+
+/** At most a page of connections per request: each is its own update command. */
+export const MAX_ASSIGNMENTS = 100;
+
+export class AssignCredentialDto extends CredentialRefDto implements AssignCredentialRequest {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ASSIGNMENTS)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  connection_ids!: string[];
+}

@@ -1,18 +1,36 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
-import { SUBJECTS, type CredentialView } from '@clp/contracts';
-import { requireRole } from '@clp/messaging';
-import { traceOf } from '../connections/command-context';
+import { ReplyError, SUBJECTS, type Caller, type CredentialAssignment, type CredentialView, type ProbeResult } from '@clp/contracts';
+import { connectionFormErrors, kindDefinition } from '@clp/connection-definitions';
+import type { Connection } from '@clp/connection-lifecycle';
+import { requireRole, validationFailed } from '@clp/messaging';
+import { traceOf, visibleTo } from '../connections/command-context';
+import { ConnectionCommands, type TraceIds } from '../connections/connection-commands';
+import { CONNECTIVITY, type ConnectivityTester } from '../connections/connectivity';
+import { UpdateConnectionHandler } from '../connections/update-connection/update-connection.handler';
 import { ConnectionReadModel } from '../read-model/connection-read-model';
-import { CreateCredentialDto, CredentialRefDto, ListCredentialsDto, UpdateCredentialDto } from './credential.dto';
+import {
+  AssignCredentialDto,
+  CreateCredentialDto,
+  CredentialRefDto,
+  ListCredentialsDto,
+  TestCredentialDto,
+  UpdateCredentialDto,
+} from './credential.dto';
 import { Credentials } from './credentials';
 
-/** Credentials are managed by admins and never returned with their secret (DESIGN 8). */
+const kindMismatch = (field: string, credential: CredentialView, kind: string) =>
+  validationFailed([{ field, reasons: [`is a ${kind} connection; the credential is for ${credential.kind}`] }]);
+
+/** Credentials are managed by admins and never returned with their secret (design.md §8). */
 @Controller()
 export class CredentialsController {
   constructor(
     private readonly credentials: Credentials,
     private readonly readModel: ConnectionReadModel,
+    private readonly connections: ConnectionCommands,
+    private readonly updates: UpdateConnectionHandler,
+    @Inject(CONNECTIVITY) private readonly connectivity: ConnectivityTester,
   ) {}
 
   @MessagePattern(SUBJECTS.registry.createCredential)
@@ -31,7 +49,7 @@ export class CredentialsController {
   async delete(@Payload() request: CredentialRefDto, @Ctx() context: NatsContext) {
     requireRole(request.caller, 'admin');
     await this.credentials.delete(request.caller, request.credential_id, traceOf(context));
-    return { credential_id: request.credential_id };
+    return { id: request.credential_id };
   }
 
   @MessagePattern(SUBJECTS.registry.listCredentials)
@@ -42,5 +60,57 @@ export class CredentialsController {
   @MessagePattern(SUBJECTS.registry.getCredential)
   async get(@Payload() request: CredentialRefDto): Promise<CredentialView> {
     return this.credentials.visible(request.caller, request.credential_id);
+  }
+
+  /**
+   * An ad hoc test of a stored credential (design.md §8, `002_…` "Credential registration"),
+   * against a stored connection's address or a target's; changes nothing, never shows the secret.
+   */
+  @MessagePattern(SUBJECTS.registry.testCredential)
+  async test(@Payload() request: TestCredentialDto): Promise<ProbeResult> {
+    const { caller } = request;
+    requireRole(caller, 'operator');
+    if (request.connection_id && request.kind) throw validationFailed([{ field: 'kind', reasons: ['give connection_id, or kind and metadata, not both'] }]);
+    const credential = await this.credentials.visible(caller, request.credential_id);
+    const secret = await this.credentials.secretOf(credential.id);
+    if (request.connection_id) {
+      const state = visibleTo(caller, await this.connections.load(request.connection_id)).state as Connection;
+      if (state.kind !== credential.kind) throw kindMismatch('connection_id', credential, state.kind);
+      return this.connectivity.test(kindDefinition(state.kind), state.metadata, secret);
+    }
+    if (!request.kind) throw validationFailed([{ field: 'connection_id', reasons: ['give connection_id, or kind and metadata'] }]);
+    if (request.kind !== credential.kind) throw kindMismatch('kind', credential, request.kind);
+    const definition = kindDefinition(request.kind);
+    const metadata = request.metadata ?? {};
+    const errors = connectionFormErrors(definition, metadata);
+    if (errors.length) throw validationFailed(errors);
+    return this.connectivity.test(definition, metadata, secret);
+  }
+
+  /**
+   * One credential for several connections, each through the connection update command (the one
+   * `PUT …/connections/{id}` with `credential_id` sends), so its events and read models are the
+   * same; a connection that cannot take it is reported and the others still are assigned.
+   */
+  @MessagePattern(SUBJECTS.registry.assignCredential)
+  async assign(@Payload() request: AssignCredentialDto, @Ctx() context: NatsContext): Promise<{ id: string; assignments: CredentialAssignment[] }> {
+    const { caller } = request;
+    requireRole(caller, 'operator');
+    const credential = await this.credentials.visible(caller, request.credential_id);
+    const assignments: CredentialAssignment[] = [];
+    for (const connectionId of request.connection_ids) assignments.push(await this.assignOne(caller, credential, connectionId, traceOf(context)));
+    return { id: credential.id, assignments };
+  }
+
+  private async assignOne(caller: Caller, credential: CredentialView, connectionId: string, trace: TraceIds): Promise<CredentialAssignment> {
+    try {
+      const state = visibleTo(caller, await this.connections.load(connectionId)).state as Connection;
+      if (state.kind !== credential.kind) throw kindMismatch('credential_id', credential, state.kind);
+      const connection = await this.updates.handle({ caller, connection_id: connectionId, credential_id: credential.id }, trace);
+      return { connection_id: connectionId, ok: true, connection };
+    } catch (error) {
+      if (error instanceof ReplyError) return { connection_id: connectionId, ok: false, error: error.toReply().error };
+      throw error;
+    }
   }
 }

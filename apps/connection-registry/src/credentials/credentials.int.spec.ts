@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
-import { SUBJECTS, type Caller, type ConnectionView, type CredentialView, type Reply } from '@clp/contracts';
+import { SUBJECTS, type Caller, type ConnectionView, type CredentialAssignment, type CredentialView, type HistoryEntry, type ProbeResult, type Reply } from '@clp/contracts';
 import { generateMasterKey } from '@clp/credential-vault';
 import type { Requester } from '@clp/messaging';
 import { startPrometheus, startRegistry, waitFor, type TestServer } from '@clp/testing';
@@ -92,7 +92,8 @@ describe('credentials (real NATS, Redis and an OCI registry with basic auth)', (
     expect(registered.credential_id).toEqual(expect.any(String));
     expect(JSON.stringify(registered)).not.toContain(FIRST);
     const credential = result((await api.send(R.getCredential, { caller: operator, credential_id: registered.credential_id })) as Reply<CredentialView>);
-    expect(credential).toMatchObject({ kind: 'container-registry', secret_fields: ['password', 'username'] });
+    expect(credential).toMatchObject({ id: registered.credential_id, kind: 'container-registry', secret_fields: ['password', 'username'] });
+    expect(credential).not.toHaveProperty('credential_id');
     expect(JSON.stringify(credential)).not.toContain(FIRST);
 
     // The registry's password changes: the old secret no longer connects...
@@ -122,33 +123,133 @@ describe('credentials (real NATS, Redis and an OCI registry with basic auth)', (
             kind: 'prometheus',
             name,
             metadata: { url: `${prometheus.url}/${name}` },
-            credential_id: credential.credential_id,
+            credential_id: credential.id,
           })) as Reply<ConnectionView>,
         );
-        expect(view.credential_id).toBe(credential.credential_id);
+        expect(view.credential_id).toBe(credential.id);
       }
     } finally {
       await prometheus.stop();
     }
-    await waitFor(async () => (await everythingStored()).includes(credential.credential_id), { message: 'stored' });
+    await waitFor(async () => (await everythingStored()).includes(credential.id), { message: 'stored' });
 
     const listed = () => api.send(R.listCredentials, { caller: operator, pagesize: 100 }) as Promise<Reply<{ credentials: CredentialView[]; total_count: number }>>;
-    const shared = await waitFor(async () => result(await listed()).credentials.find((c) => c.credential_id === credential.credential_id));
+    const shared = await waitFor(async () => result(await listed()).credentials.find((c) => c.id === credential.id));
     expect(shared).toMatchObject({ name: 'shared', kind: 'prometheus', secret_fields: ['token'] });
     expect(JSON.stringify(await listed())).not.toContain(secret);
 
-    expect(result(await api.send(R.deleteCredential, { caller: admin, credential_id: credential.credential_id }))).toEqual({
-      credential_id: credential.credential_id,
-    });
-    expect(await api.send(R.getCredential, { caller: admin, credential_id: credential.credential_id })).toMatchObject({ error: { code: 'not_found' } });
-    await waitFor(async () => !result(await listed()).credentials.some((c) => c.credential_id === credential.credential_id), { message: 'unlisted' });
+    expect(result(await api.send(R.deleteCredential, { caller: admin, credential_id: credential.id }))).toEqual({ id: credential.id });
+    expect(await api.send(R.getCredential, { caller: admin, credential_id: credential.id })).toMatchObject({ error: { code: 'not_found' } });
+    await waitFor(async () => !result(await listed()).credentials.some((c) => c.id === credential.id), { message: 'unlisted' });
 
     const stored = await everythingStored();
-    expect(stored).toContain(credential.credential_id);
+    expect(stored).toContain(credential.id);
     for (const value of [secret, FIRST, SECOND]) {
       expect(stored).not.toContain(value);
       expect(logger.lines.join('\n')).not.toContain(value);
     }
+  });
+
+  describe('credential registration (002: test a stored credential, assign it to several connections)', () => {
+    const PROM_USER = 'tester';
+    const PROM_PASSWORD = 'registry-pass-7';
+    let prometheus: TestServer;
+    let good: CredentialView;
+    let wrong: CredentialView;
+    let root: ConnectionView;
+    const answers: string[] = [];
+    const send = async <T>(subject: string, body: unknown): Promise<Reply<T>> => {
+      const reply = (await api.send(subject as never, body as never)) as Reply<T>;
+      answers.push(JSON.stringify(reply));
+      return reply;
+    };
+    const register = async (path: string, kind = 'prometheus', url = prometheus.url) =>
+      result(await send<ConnectionView>(R.registerConnection, { caller: operator, kind, name: `${kind} /${path}`, metadata: { url: `${url}/${path}` } }));
+
+    beforeAll(async () => {
+      // A real Prometheus with basic auth (bcrypt, cost 4, of PROM_PASSWORD).
+      prometheus = await startPrometheus({ basicAuth: { username: PROM_USER, password: PROM_PASSWORD, bcrypt: '$2b$04$TWK4RI8L5CLSbB61izgauunrhGt7HCiVQaJ6qwQJ/2sGvl40fH9iW' } });
+      good = result(await send<CredentialView>(R.createCredential, { caller: admin, name: 'prom basic', kind: 'prometheus', secret: { username: PROM_USER, password: PROM_PASSWORD } }));
+      wrong = result(await send<CredentialView>(R.createCredential, { caller: admin, name: 'prom wrong', kind: 'prometheus', secret: { api_key: 'not-the-key-1357' } }));
+      root = await register('');
+    });
+    afterAll(() => prometheus?.stop());
+
+    it('tests a stored credential against a stored connection or a target, answering the probe result', async () => {
+      const connection = root;
+      const byConnection = result(await send<ProbeResult>(R.testCredential, { caller: operator, credential_id: good.id, connection_id: connection.id }));
+      expect(byConnection).toMatchObject({ ok: true, check: 'GET /-/ready, GET /api/v1/status/buildinfo', details: { version: expect.any(String) } });
+      const byTarget = result(await send<ProbeResult>(R.testCredential, { caller: operator, credential_id: good.id, kind: 'prometheus', metadata: { url: prometheus.url } }));
+      expect(byTarget).toMatchObject({ ok: true });
+      const refused = result(await send<ProbeResult>(R.testCredential, { caller: operator, credential_id: wrong.id, connection_id: connection.id }));
+      expect(refused).toMatchObject({ ok: false, error: 'HTTP 401 from /-/ready (unauthorized: check the credential)' });
+      // The test changed nothing: the connection still has no credential.
+      expect(result(await send<ConnectionView>(R.getConnection, { caller: operator, connection_id: connection.id })).credential_id).toBeNull();
+    });
+
+    it('refuses a test without a target, with two targets, against another kind, or by a viewer', async () => {
+      const field = (reply: Reply<unknown>) => ('error' in reply ? (reply.error.details['fields'] as Array<{ field: string }>).map((f) => f.field) : []);
+      expect(field(await send(R.testCredential, { caller: operator, credential_id: good.id }))).toEqual(['connection_id']);
+      expect(field(await send(R.testCredential, { caller: operator, credential_id: good.id, kind: 'grafana', metadata: { url: prometheus.url } }))).toEqual(['kind']);
+      const registry = await register('', 'container-registry', prometheus.url);
+      expect(field(await send(R.testCredential, { caller: operator, credential_id: good.id, connection_id: registry.id }))).toEqual(['connection_id']);
+      expect(field(await send(R.testCredential, { caller: operator, credential_id: good.id, connection_id: registry.id, kind: 'prometheus' }))).toEqual(['kind']);
+      expect(field(await send(R.testCredential, { caller: operator, credential_id: good.id, kind: 'prometheus', metadata: {} }))).toEqual(['metadata.url']);
+      expect(await send(R.testCredential, { caller: { ...operator, role: 'viewer' }, credential_id: good.id, kind: 'prometheus', metadata: { url: prometheus.url } })).toMatchObject({
+        error: { code: 'forbidden' },
+      });
+      expect(await send(R.testCredential, { caller: { ...operator, organization_id: 'org-other' }, credential_id: good.id, kind: 'prometheus', metadata: { url: prometheus.url } })).toMatchObject({
+        error: { code: 'not_found' },
+      });
+    });
+
+    it('assigns one credential to several connections through the update command, each with its own result', async () => {
+      const [first, second] = [root, await register('b')];
+      const registry = await register('c', 'container-registry');
+      const missing = '00000000-0000-4000-8000-000000000001';
+      const reply = result(
+        await send<{ id: string; assignments: CredentialAssignment[] }>(R.assignCredential, {
+          caller: operator,
+          credential_id: good.id,
+          connection_ids: [first.id, registry.id, second.id, missing],
+        }),
+      );
+      expect(reply.id).toBe(good.id);
+      expect(reply.assignments).toEqual([
+        { connection_id: first.id, ok: true, connection: expect.objectContaining({ id: first.id, credential_id: good.id }) },
+        { connection_id: registry.id, ok: false, error: expect.objectContaining({ code: 'validation_failed', details: { fields: [expect.objectContaining({ field: 'credential_id' })] } }) },
+        { connection_id: second.id, ok: true, connection: expect.objectContaining({ id: second.id, credential_id: good.id }) },
+        { connection_id: missing, ok: false, error: expect.objectContaining({ code: 'not_found' }) },
+      ]);
+      // The same event a PUT with credential_id records, and the read model follows it.
+      const history = result(await send<{ events: HistoryEntry[] }>(R.connectionHistory, { caller: operator, connection_id: first.id }));
+      expect(history.events.map((e) => e.type)).toContain('ConnectionUpdated');
+      expect(history.events.find((e) => e.type === 'ConnectionUpdated')?.data).toMatchObject({ changes: { credential_id: good.id } });
+      await waitFor(async () => {
+        const page = result(await send<{ connections: ConnectionView[] }>(R.listConnections, { caller: operator, pagesize: 100 }));
+        return [first.id, second.id].every((id) => page.connections.find((c) => c.id === id)?.credential_id === good.id) || undefined;
+      }, { message: 'read model has the credential' });
+      expect(result(await send<ConnectionView>(R.getConnection, { caller: operator, connection_id: registry.id })).credential_id).toBeNull();
+      // The assigned connections now connect with it (registration had failed its test without one).
+      expect(first.status).toBe('not found');
+      result(await send(R.transition, { caller: operator, connection_id: first.id, status: 'registered', cause: 'user' }));
+      const connected = result(await send<ConnectionView>(R.transition, { caller: operator, connection_id: first.id, status: 'connected', cause: 'user' }));
+      expect(connected.status).toBe('connected');
+    });
+
+    it('refuses an empty, repeated or non-UUID list of connections, naming the field', async () => {
+      for (const connection_ids of [[], ['x'], [good.id, good.id]]) {
+        const reply = await send(R.assignCredential, { caller: operator, credential_id: good.id, connection_ids });
+        expect(reply).toMatchObject({ error: { code: 'validation_failed', details: { fields: [expect.objectContaining({ field: 'connection_ids' })] } } });
+      }
+      expect(await send(R.assignCredential, { caller: { ...operator, role: 'viewer' }, credential_id: good.id, connection_ids: [good.id] })).toMatchObject({ error: { code: 'forbidden' } });
+    });
+
+    it('never answered a secret', () => {
+      expect(answers.length).toBeGreaterThan(10);
+      for (const text of answers) expect(text).not.toContain(PROM_PASSWORD);
+      for (const text of answers) expect(text).not.toContain('not-the-key-1357');
+    });
   });
 
   it('refuses a secret that does not fit the kind, naming the field and not the value', async () => {

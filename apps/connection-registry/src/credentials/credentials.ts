@@ -6,6 +6,7 @@ import type { CredentialVault, Secret } from '@clp/credential-vault';
 import { EVENT_STORE, toEnvelopes, type EventStore } from '@clp/event-store';
 import { validationFailed } from '@clp/messaging';
 import type { TraceIds } from '../connections/connection-commands';
+import { credentialViewOf } from './credential-view';
 
 export const CREDENTIAL_VAULT = Symbol('CREDENTIAL_VAULT');
 
@@ -38,7 +39,7 @@ export class Credentials {
     let view: Loaded | undefined;
     for (const event of recorded as unknown as Array<CredentialEvent & { metadata: { occurred_at: string } }>) {
       const at = event.metadata.occurred_at;
-      if (event.type === 'CredentialCreated') view = { ...event.data, created_at: at, updated_at: at, deleted: false };
+      if (event.type === 'CredentialCreated') view = { ...credentialViewOf(event.data, at, at), deleted: false };
       else if (view && event.type === 'CredentialUpdated') {
         view = { ...view, ...(event.data.name ? { name: event.data.name } : {}), ...(event.data.secret_fields ? { secret_fields: event.data.secret_fields } : {}), updated_at: at };
       } else if (view && event.type === 'CredentialDeleted') view = { ...view, deleted: true, updated_at: at };
@@ -72,7 +73,7 @@ export class Credentials {
       },
     };
     await this.store.appendToStream(credentialStream(credential_id), toEnvelopes([event], ctx), { expectedRevision: 'no_stream' });
-    return { ...event.data, created_at: ctx.now, updated_at: ctx.now };
+    return credentialViewOf(event.data, ctx.now, ctx.now);
   }
 
   /** Renames and/or rotates: every connection using the credential uses the new secret next. */

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { AssignedEnvironment, ConnectionPage, ConnectionsStatusPage, ConnectionView, CredentialView, Status } from '@clp/contracts';
+import type { AssignedEnvironment, ConnectionPage, ConnectionsStatusPage, ConnectionView, CredentialDescriptor, CredentialView, Status } from '@clp/contracts';
 import { KIND_DEFINITIONS } from '@clp/connection-definitions';
 import type { Checkpoint, RecordedEvent } from '@clp/event-store';
 import { RawJson } from '@clp/messaging';
+import { credentialViewOf } from '../credentials/credential-view';
 import { luaScript, type LuaScript } from './lua-script';
 
 export const REDIS = Symbol('REDIS');
@@ -142,7 +143,12 @@ export class ConnectionReadModel {
   /** An organization's credentials by name (they are few: sorted here, not indexed). */
   async credentials(organizationId: string, page: number, pagesize: number) {
     const raw = (await this.scripts.credentials(this.namespace, this.initialVersion, organizationId)) as string[];
-    const all = raw.map((r) => JSON.parse(r) as CredentialView).sort((a, b) => a.name.localeCompare(b.name) || a.credential_id.localeCompare(b.credential_id));
+    const all = raw
+      .map((r) => {
+        const { created_at, updated_at, ...descriptor } = JSON.parse(r) as CredentialDescriptor & Pick<CredentialView, 'created_at' | 'updated_at'>;
+        return credentialViewOf(descriptor, created_at, updated_at);
+      })
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     return { credentials: all.slice(page * pagesize, (page + 1) * pagesize), page, page_size: pagesize, total_count: all.length };
   }
 

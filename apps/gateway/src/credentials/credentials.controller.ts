@@ -1,17 +1,27 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SUBJECTS } from '@clp/contracts';
+import { validationFailed } from '@clp/messaging';
 import { Context, type RequestContext } from '../auth/request-context';
 import { ApiErrors } from '../errors/api-errors.decorator';
 import { RegistryClient } from '../registry/registry-client';
 import { IdParams } from '../validation/id-params';
 import { PageQueryDto } from '../validation/page.query';
-import { CreateCredentialDto, UpdateCredentialDto } from './credential.dto';
-import { CredentialDeletedDoc, CredentialPageDoc, CredentialViewDoc } from './credential.views';
+import { ProbeResultDoc } from '../connections/connection.views';
+import { AssignCredentialDto, CreateCredentialDto, TestCredentialDto, UpdateCredentialDto } from './credential.dto';
+import { CredentialAssignmentsDoc, CredentialDeletedDoc, CredentialPageDoc, CredentialViewDoc } from './credential.views';
 
 const R = SUBJECTS.registry;
 
-/** Credentials (DESIGN 8): admins manage them; secrets go in and never come out. */
+/** Meshery names a credential's kind `type`: either spelling, or both when they agree. */
+const kindOf = ({ kind, type }: CreateCredentialDto): string => {
+  if (kind !== undefined && type !== undefined && kind !== type) throw validationFailed([{ field: 'type', reasons: [`must be the kind ("${kind}") when both are given`] }]);
+  const resolved = kind ?? type;
+  if (resolved === undefined) throw validationFailed([{ field: 'kind', reasons: ['give kind (or type)'] }]);
+  return resolved;
+};
+
+/** Credentials (design.md §8): admins manage them; secrets go in and never come out. */
 @ApiTags('credentials')
 @ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404, 503)
@@ -30,7 +40,8 @@ export class CredentialsController {
   @ApiOperation({ summary: 'store a credential (admin); the secret is write-only' })
   @ApiCreatedResponse({ type: CredentialViewDoc })
   create(@Context() context: RequestContext, @Body() body: CreateCredentialDto) {
-    return this.registry.call(R.createCredential, context, body);
+    const { name, secret } = body;
+    return this.registry.call(R.createCredential, context, { name, kind: kindOf(body), secret });
   }
 
   @Get(':id')
@@ -52,5 +63,21 @@ export class CredentialsController {
   @ApiOkResponse({ type: CredentialDeletedDoc })
   delete(@Context() context: RequestContext, @Param() { id }: IdParams) {
     return this.registry.call(R.deleteCredential, context, { credential_id: id });
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOperation({ summary: "test the stored credential against a connection's address or a target; changes nothing, shows no secret" })
+  @ApiOkResponse({ type: ProbeResultDoc })
+  test(@Context() context: RequestContext, @Param() { id }: IdParams, @Body() body: TestCredentialDto) {
+    return this.registry.call(R.testCredential, context, { ...body, credential_id: id });
+  }
+
+  @Post(':id/connections')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'make several connections use the credential, each updated as PUT …/connections/{id} would; a result per connection' })
+  @ApiOkResponse({ type: CredentialAssignmentsDoc })
+  assign(@Context() context: RequestContext, @Param() { id }: IdParams, @Body() body: AssignCredentialDto) {
+    return this.registry.call(R.assignCredential, context, { ...body, credential_id: id });
   }
 }

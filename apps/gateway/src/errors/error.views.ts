@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ERROR_CODES } from '@clp/contracts';
 
-class ErrorBodyDoc {
+export class ErrorBodyDoc {
   @ApiProperty({ enum: [...ERROR_CODES, 'internal'] }) code!: string;
   @ApiProperty({ description: 'safe to show: never a secret' }) message!: string;
   @ApiProperty({

@@ -95,6 +95,8 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
         'GET /api/integrations/credentials/{id}',
         'PUT /api/integrations/credentials/{id}',
         'DELETE /api/integrations/credentials/{id}',
+        'POST /api/integrations/credentials/{id}/test',
+        'POST /api/integrations/credentials/{id}/connections',
         'POST /api/system/kubernetes',
         'POST /api/system/kubernetes/scan',
         'GET /api/environments',

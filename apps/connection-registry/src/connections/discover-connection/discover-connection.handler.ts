@@ -35,7 +35,7 @@ export class DiscoverConnectionHandler {
     if (live) return { connection: viewOf(live, { environments: await this.readModel.environmentsOf(live.connection_id) }) as ConnectionView, created: false };
 
     const credential_id = inline
-      ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).credential_id
+      ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).id
       : null;
     let result;
     try {

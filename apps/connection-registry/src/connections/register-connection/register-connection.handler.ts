@@ -41,7 +41,7 @@ export class RegisterConnectionHandler {
     const meta = commandMetadata(caller);
     // An inline secret becomes a credential; if the registration is refused, it goes again.
     const credential_id = inline
-      ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).credential_id
+      ? (await this.credentials.create(caller, { name: `${request.name} credential`, kind: definition.kind, secret: inline }, trace)).id
       : (request.credential_id ?? null);
     let result;
     try {
