@@ -187,6 +187,9 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     await waitFor(async () => (await get(ui)).body.total_count === 1, { message: 'the UI list shows the environment' });
     expect((await get(ui)).body).toMatchObject({ page: 0, page_size: 10, environments: [{ id: env.id, deleted_at: null, status: 'active' }] });
     expect(ids(await get(`${ENVIRONMENTS}${query({ orgId: ORG, search: 'meshery' })}`))).toEqual([env.id]);
+    // An empty filter is none.
+    expect(ids(await get(`${ENVIRONMENTS}?filter=&search=meshery`))).toEqual([env.id]);
+    expect(ids(await get(`${ENVIRONMENTS}${query({ filter: '{}', search: 'meshery' })}`))).toEqual([env.id]);
     // tags: repeated, a JSON array or one value; any of them.
     expect(ids(await get(`${ENVIRONMENTS}?tags=seed&tags=other&search=meshery`))).toEqual([env.id]);
     expect(ids(await get(`${ENVIRONMENTS}${query({ tags: '["ui"]', search: 'meshery' })}`))).toEqual([env.id]);
