@@ -196,6 +196,16 @@ describe('connections over HTTP (e2e: real services)', () => {
     // A refused secret is not echoed in the error either.
     const refused = await system.http('POST', '/api/integrations/credentials', { as: admin, body: { name: 'bad', kind: 'container-registry', secret: { password: REGISTRY_PASSWORD } } });
     expect(refused.status).toBe(400);
+    // A credential is for its kind's connections only, however it is given to one.
+    const prom = (await system.http('GET', `${CONNECTIONS}${query({ kind: 'prometheus', pagesize: '1' })}`, { as: viewer })).body.connections[0];
+    const mismatched = [
+      await system.http('PUT', `${CONNECTIONS}/${prom.id}`, { as: operator, body: { credential_id: id } }),
+      await system.http('POST', CONNECTIONS, { as: operator, body: { kind: 'prometheus', name: 'wrong-credential', metadata: { url: 'http://127.0.0.1:9/x' }, credential_id: id } }),
+      await system.http('POST', `${CONNECTIONS}/test`, { as: operator, body: { kind: 'prometheus', metadata: { url: 'http://127.0.0.1:9/x' }, credential_id: id } }),
+    ];
+    for (const reply of mismatched) {
+      expect(reply).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: { fields: [{ field: 'credential_id' }] } } } });
+    }
     expect((await system.http('DELETE', `/api/integrations/credentials/${id}`, { as: admin })).status).toBe(200);
 
     // Every body this suite has seen, including the cluster's inline credential above.

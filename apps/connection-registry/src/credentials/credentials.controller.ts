@@ -17,10 +17,7 @@ import {
   TestCredentialDto,
   UpdateCredentialDto,
 } from './credential.dto';
-import { Credentials } from './credentials';
-
-const kindMismatch = (field: string, credential: CredentialView, kind: string) =>
-  validationFailed([{ field, reasons: [`is a ${kind} connection; the credential is for ${credential.kind}`] }]);
+import { Credentials, kindMismatch } from './credentials';
 
 /** Credentials are managed by admins and never returned with their secret (design.md §8). */
 @Controller()

@@ -21,6 +21,9 @@ const context = (caller: Caller, trace: TraceIds) => ({
   ...trace,
 });
 
+export const kindMismatch = (field: string, credential: CredentialView, kind: string) =>
+  validationFailed([{ field, reasons: [`is a ${kind} connection; the credential is for ${credential.kind}`] }]);
+
 /**
  * Credentials: their metadata in the `credential-<id>` event stream (never relayed to the bus),
  * their secret only in the vault. The secret is written before the event that announces it,
@@ -53,6 +56,13 @@ export class Credentials {
     if (!view || view.deleted || view.organization_id !== caller.organization_id) throw new ReplyError('not_found', 'credential not found');
     const { deleted: _deleted, ...shown } = view;
     return shown;
+  }
+
+  /** A credential of the caller's organization for a connection of `kind`; another kind's is a 400 naming `field`. */
+  async usableFor(caller: Caller, credentialId: string, kind: string, field = 'credential_id'): Promise<CredentialView> {
+    const credential = await this.visible(caller, credentialId);
+    if (credential.kind !== kind) throw kindMismatch(field, credential, kind);
+    return credential;
   }
 
   async create(caller: Caller, request: { name: string; kind: string; secret: Secret }, trace: TraceIds = {}): Promise<CredentialView> {

@@ -33,7 +33,7 @@ export class RegisterConnectionHandler {
       ...(inline ? credentialFormErrors(definition, inline) : []),
     ];
     if (errors.length) throw validationFailed(errors);
-    if (request.credential_id) await this.credentials.visible(caller, request.credential_id);
+    if (request.credential_id) await this.credentials.usableFor(caller, request.credential_id, definition.kind);
     const secret = inline ?? (await this.credentials.secretOf(request.credential_id));
 
     const probe = request.skip_connectivity_test ? undefined : await this.connectivity.test(definition, metadata, secret);

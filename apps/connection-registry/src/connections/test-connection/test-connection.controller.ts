@@ -32,7 +32,7 @@ export class TestConnectionController {
     const metadata = request.metadata ?? {};
     const errors = connectionFormErrors(definition, metadata);
     if (errors.length) throw validationFailed(errors);
-    if (request.credential_id) await this.credentials.visible(caller, request.credential_id);
+    if (request.credential_id) await this.credentials.usableFor(caller, request.credential_id, definition.kind);
     const secret = request.credential_secret ?? (await this.credentials.secretOf(request.credential_id));
     return this.connectivity.test(definition, metadata, secret);
   }

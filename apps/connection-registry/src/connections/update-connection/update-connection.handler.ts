@@ -28,7 +28,7 @@ export class UpdateConnectionHandler {
       const errors = connectionFormErrors(definition, { ...state.metadata, ...request.metadata });
       if (errors.length) throw validationFailed(errors);
     }
-    if (request.credential_id) await this.credentials.visible(caller, request.credential_id);
+    if (request.credential_id) await this.credentials.usableFor(caller, request.credential_id, state.kind);
     const result = await this.connections.execute(
       request.connection_id,
       {
