@@ -1,7 +1,7 @@
 /**
  * `npm run rebuild-environment-read-models`: rebuilds the environment service's Redis read model
  * from its event store and CONNECTION_EVENTS into a new version, switches to it and deletes the
- * old one (DESIGN 5). Safe while the service runs: its projections follow the switch.
+ * old one (design.md §5). Safe while the service runs: its projections follow the switch.
  */
 import Redis from 'ioredis';
 import { eventStoreOf } from '@clp/event-store';

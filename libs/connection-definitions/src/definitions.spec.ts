@@ -2,7 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { connectionFormErrors, connectionIdOf, credentialFormErrors, definitionOf, fingerprintOf, identityOf, KINDS, normalizeUrl } from './index';
 
 describe('connection definitions', () => {
-  it('covers the kinds of DESIGN 6.4', () => {
+  it('covers the kinds of design.md §6.4', () => {
     expect(KINDS).toEqual(
       expect.arrayContaining(['kubernetes', 'prometheus', 'grafana', 'meshery', 'github', 'container-registry', 'istio', 'linkerd', 'consul']),
     );

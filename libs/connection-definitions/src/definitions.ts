@@ -1,6 +1,6 @@
 import { ReplyError } from '@clp/contracts';
 
-/** What a kind's connectivity test is (DESIGN 6.4); `none` for the server's own connection. */
+/** What a kind's connectivity test is (design.md §6.4); `none` for the server's own connection. */
 export type CheckKind = 'kubernetes' | 'prometheus' | 'grafana' | 'container-registry' | 'http' | 'none';
 
 export type JsonSchema = Record<string, unknown>;
@@ -15,7 +15,7 @@ export interface KindDefinition {
   credential_schema: JsonSchema;
   /** The metadata fields that identify the resource; URLs among them are normalized. */
   identity: string[];
-  /** The system connects it by itself once registered (note 1 of DESIGN 6.2). */
+  /** The system connects it by itself once registered (note 1 of design.md §6.2). */
   auto_connect: boolean;
   check: CheckKind;
   /** The metadata field holding the address the connectivity test calls. */
@@ -63,7 +63,7 @@ const meshAdapter = (kind: string): KindDefinition => ({
   address_field: 'url',
 });
 
-/** The kinds of DESIGN 6.4, served by the API as connection definitions. */
+/** The kinds of design.md §6.4, served by the API as connection definitions. */
 export const KIND_DEFINITIONS: readonly KindDefinition[] = [
   {
     kind: 'kubernetes',

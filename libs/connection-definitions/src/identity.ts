@@ -28,7 +28,7 @@ export const identityOf = (definition: KindDefinition, metadata: Record<string, 
     }),
   );
 
-/** Hash of (organization, kind, identity) (DESIGN 6.3): two organizations get two connections. */
+/** Hash of (organization, kind, identity) (design.md §6.3): two organizations get two connections. */
 export const fingerprintOf = (organizationId: string, kind: string, identity: Record<string, string>): string =>
   createHash('sha256')
     .update(JSON.stringify([organizationId, kind, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b))]))
@@ -41,7 +41,7 @@ const utf8 = new TextEncoder();
 /**
  * The id of the `generation`th connection of a resource: the first is generation 0; each
  * deletion makes way for the next. Replicas that find the same resource compute the same id, so
- * the event store's optimistic concurrency on that one stream keeps it unique (DESIGN 6.3).
+ * the event store's optimistic concurrency on that one stream keeps it unique (design.md §6.3).
  */
 export const connectionIdOf = (fingerprint: string, generation: number): string =>
   // Bytes in, as the parsed namespace: uuid would otherwise convert both on every call.

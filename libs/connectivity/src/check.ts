@@ -4,7 +4,7 @@ import type { HttpGet, HttpReply } from './http-session';
 
 export type Details = Record<string, unknown>;
 
-/** One protocol check of DESIGN 6.4: requests through `get`, facts learned, or `CheckFailed`. */
+/** One protocol check of design.md §6.4: requests through `get`, facts learned, or `CheckFailed`. */
 export interface Check {
   /** What was checked, as `ProbeResult.check` reports it. */
   describe(publicUrl: string): string;

@@ -1,7 +1,7 @@
 export const CHECK_KINDS = ['kubernetes', 'prometheus', 'grafana', 'container-registry', 'http'] as const;
 export type CheckKind = (typeof CHECK_KINDS)[number];
 
-/** What to test and how to authenticate (DESIGN 6.4). */
+/** What to test and how to authenticate (design.md §6.4). */
 export interface ConnectivityTarget {
   check: CheckKind;
   /** The server or base URL; userinfo in it is used as basic auth and never reported. */

@@ -29,7 +29,7 @@ const rejectOnAbort = (signal: AbortSignal): Promise<never> =>
   new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 
 /**
- * Runs the protocol check of the target's kind (DESIGN 6.4). Never throws: a failing or
+ * Runs the protocol check of the target's kind (design.md §6.4). Never throws: a failing or
  * unreachable target resolves `ok: false` with a reason, within `timeoutMs` for the whole test.
  * No secret of the credential or the URL's userinfo appears in the result.
  */

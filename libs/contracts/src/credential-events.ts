@@ -2,7 +2,7 @@ import type { DomainEvent } from './metadata';
 
 /**
  * Credential events carry metadata only: the names of the secret fields, never their values.
- * The encrypted secret lives in the registry's credential vault (DESIGN 8).
+ * The encrypted secret lives in the registry's credential vault (design.md §8).
  */
 export interface CredentialDescriptor {
   credential_id: string;

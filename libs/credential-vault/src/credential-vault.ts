@@ -16,7 +16,7 @@ const isNoMessageFound = (error: unknown): boolean => (error as Partial<NatsErro
 
 /**
  * Credential secrets, sealed, in a JetStream key-value bucket keyed by credential id: durable,
- * where Redis may run without persistence (DESIGN 5), and shared by every replica of the service.
+ * where Redis may run without persistence (design.md §5), and shared by every replica of the service.
  * A rotation erases the previous envelope securely, so no old secret stays in the stream or on disk.
  */
 export class CredentialVault {

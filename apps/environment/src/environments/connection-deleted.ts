@@ -17,7 +17,7 @@ export const CONNECTION_DELETED_CONSUMER = 'environment-connection-deleted';
 const REACTION_NAMESPACE = '3f6a1c2e-7b4d-5e8f-9a0b-1c2d3e4f5a6b';
 
 /**
- * A connection deleted in the registry leaves every environment (DESIGN 7): a durable consumer of
+ * A connection deleted in the registry leaves every environment (design.md §7): a durable consumer of
  * `ConnectionDeleted` on CONNECTION_EVENTS, shared by the replicas, appends `ConnectionUnassigned`
  * (reason `connection_deleted`) to each environment holding it, and acks only then. Redelivery is
  * harmless: an environment that no longer holds it decides nothing, and the command ids derive

@@ -1,4 +1,4 @@
--- Applies a batch of events and its checkpoint atomically (DESIGN 5). Two sources feed the read
+-- Applies a batch of events and its checkpoint atomically (design.md §5). Two sources feed the read
 -- model, each with its own checkpoint: the service's event store ('store': environments and
 -- workspaces) and CONNECTION_EVENTS ('connections': the organization's connections, for their
 -- current status). An event at or before its source's checkpoint was applied already and is

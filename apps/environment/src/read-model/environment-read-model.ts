@@ -60,7 +60,7 @@ export interface ListQuery {
 
 const DOC = { envs: 'env:', denvs: 'env:', ws: 'ws:', conns: 'conn:' } as const;
 
-/** The environment service's Redis read model (DESIGN 5): written only by its projections, read by queries. */
+/** The environment service's Redis read model (design.md §5): written only by its projections, read by queries. */
 @Injectable()
 export class EnvironmentReadModel {
   readonly namespace: string;

@@ -1,4 +1,4 @@
--- One page of environments, workspaces or connections of an organization (DESIGN 10 lists).
+-- One page of environments, workspaces or connections of an organization (design.md §10 lists).
 -- ARGV[1] = namespace, ARGV[2] = the version active while no pointer is set, ARGV[3] = query JSON:
 --   { org, scope = 'envs'|'ws'|'conns', doc = 'env:'|'ws:'|'conn:',
 --     owner = { key, org } (the environment or workspace the list belongs to: absent or in another

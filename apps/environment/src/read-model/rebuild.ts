@@ -17,7 +17,7 @@ export interface RebuildResult {
 }
 
 /**
- * Rebuilds the read model from scratch (DESIGN 5): every environment and workspace event of the
+ * Rebuilds the read model from scratch (design.md §5): every environment and workspace event of the
  * store and every message of CONNECTION_EVENTS into a new version; once it is at or past the live
  * version on both sources, the pointer switches atomically and the old version is deleted. Safe
  * while the service runs: its projections follow the switch.

@@ -1,5 +1,5 @@
 -- Makes a rebuilt version the active one once it has caught up with the live one on both of its
--- sources (DESIGN 5). The live projections write only while their version is active
+-- sources (design.md §5). The live projections write only while their version is active
 -- (apply-events.lua checks it in the same atomic step), so the old version changes no more after
 -- this: the new one, at or past both of its checkpoints, misses nothing.
 -- ARGV[1] = namespace, ARGV[2] = the version active while no pointer is set, ARGV[3] = the rebuilt version.

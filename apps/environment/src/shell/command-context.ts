@@ -29,7 +29,7 @@ export const traceOf = (context: NatsContext | undefined): TraceIds => {
   return { correlation_id, causation_id, traceparent };
 };
 
-/** `page`, `pagesize`, `search` and `order` of every list query (DESIGN 10). */
+/** `page`, `pagesize`, `search` and `order` of every list query (design.md §10). */
 export class ListRequest extends PageRequest {
   @WhenPresent()
   @IsString()

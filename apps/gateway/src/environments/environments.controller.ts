@@ -13,7 +13,7 @@ import { inCallersOrganization } from './organization';
 
 const E = SUBJECTS.environment;
 
-/** Environments (DESIGN 7): groups of connections of one organization. */
+/** Environments (design.md §7): groups of connections of one organization. */
 @ApiTags('environments')
 @ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404, 409, 503)

@@ -13,7 +13,7 @@ import { inCallersOrganization } from './organization';
 
 const E = SUBJECTS.environment;
 
-/** Workspaces (DESIGN 7): environments shared with people; their connections are those of their environments. */
+/** Workspaces (design.md §7): environments shared with people; their connections are those of their environments. */
 @ApiTags('workspaces')
 @ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404, 503)

@@ -84,7 +84,7 @@ class OrganizationFeed {
 }
 
 /**
- * Live notifications for `GET /api/system/events/subscribe` (DESIGN 9): a client with
+ * Live notifications for `GET /api/system/events/subscribe` (design.md §9): a client with
  * Last-Event-ID first gets, page by page from the notification service, everything after it,
  * while the feed's live notifications wait in its buffer; then those the catch-up did not
  * already send, then live ones. No gap (the feed subscribed before the catch-up read), no

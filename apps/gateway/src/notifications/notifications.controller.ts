@@ -25,7 +25,7 @@ const lastEventIdOf = (request: FastifyRequest): number | undefined => {
   return Number(header.trim());
 };
 
-/** The notification center (DESIGN 9): the organization's notifications, and live ones as server-sent events. */
+/** The notification center (design.md §9): the organization's notifications, and live ones as server-sent events. */
 @ApiTags('notifications')
 @ApiBearerAuth()
 @ApiErrors(400, 401, 403, 404, 503)

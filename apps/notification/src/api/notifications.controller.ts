@@ -9,7 +9,7 @@ const N = SUBJECTS.notification;
 
 /**
  * The notification center's NATS API. Everything is scoped to the caller's organization: ids of
- * another organization are simply not found. Viewers read and mark; deleting is an admin's (DESIGN 10).
+ * another organization are simply not found. Viewers read and mark; deleting is an admin's (design.md §10).
  */
 @Controller()
 export class NotificationsController {

@@ -14,7 +14,7 @@ import type {
 export type NewNotification = Omit<Notification, 'status'>;
 
 /**
- * The severity of a status change (DESIGN 9): what the system did to a connection is more
+ * The severity of a status change (design.md §9): what the system did to a connection is more
  * serious than what a person asked for, and losing a connection more than any other change.
  */
 export const severityOf = (to: Status, cause: StatusChanged['data']['cause']): Severity => {

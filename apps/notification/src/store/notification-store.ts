@@ -9,7 +9,7 @@ export const REDIS = Symbol('REDIS');
 export const STORE_SETTINGS = Symbol('STORE_SETTINGS');
 
 export interface StoreSettings {
-  /** `notification:` by default: every key of the service is under it (DESIGN 5). */
+  /** `notification:` by default: every key of the service is under it (design.md §5). */
   prefix: string;
   /** How long a notification is kept, and how long its event id is remembered against redelivery. */
   retentionMs: number;
