@@ -64,7 +64,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const secret = randomBytes(32).toString('base64url');
   const masterKey = randomBytes(32).toString('base64');
   const port = await freePort();
-  const common = { NATS_URL: nats.url, REDIS_URL: redis.url, NODE_ENV: 'production', CONNECTIVITY_TIMEOUT_MS: '3000' };
+  const common = { NATS_URL: nats.url, REDIS_URL: redis.url, NODE_ENV: 'production', CONNECTIVITY_TIMEOUT_MS: '10000' };
   const launchRegistry = () =>
     startService({
       name: 'registry',
