@@ -25,7 +25,7 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
   let prometheus: TestServer;
 
   beforeAll(async () => {
-    [system, prometheus] = await Promise.all([startSystem(), startPrometheus()]);
+    [system, prometheus] = await Promise.all([startSystem({ validateResponses: true }), startPrometheus()]);
   }, 120_000);
 
   afterAll(async () => {
@@ -239,5 +239,10 @@ describe('environments and workspaces over HTTP (e2e: real services)', () => {
     expect(recovered).toMatchObject({ status: 200, body: { id: env.id, status: 'active', deleted_at: null, name: 'meshery-ui' } });
     expect((await system.http('POST', `${ENVIRONMENTS}/${env.id}/recover`, { as: admin })).status).toBe(404);
     await waitFor(async () => ids(await get(ui)).includes(env.id), { message: 'the recovered environment listed again' });
+  });
+
+  it('answered every request above as the OpenAPI document says (the validating proxy saw no response violation)', () => {
+    expect(system.bodies.length).toBeGreaterThan(10);
+    expect(system.responseViolations).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
   const notifications = (client: SseClient) => client.events.map((e) => ({ seq: Number(e.id), ...JSON.parse(e.data) }));
 
   beforeAll(async () => {
-    system = await startSystem({ gatewayEnv: { SSE_KEEPALIVE_MS: '200' } });
+    system = await startSystem({ gatewayEnv: { SSE_KEEPALIVE_MS: '200' }, validateResponses: true });
     nc = await connect({ servers: system.nats.url });
   }, 120_000);
 
@@ -274,4 +274,9 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
     }
     for (const subscriber of subscribers.slice(0, 5)) expect(new Set(subscriber.events.map((e) => JSON.parse(e.data).id))).toEqual(expectedIds);
   }, 150_000);
+
+  it('answered every request above as the OpenAPI document says (the validating proxy saw no response violation)', () => {
+    expect(system.bodies.length).toBeGreaterThan(10);
+    expect(system.responseViolations).toEqual([]);
+  });
 });

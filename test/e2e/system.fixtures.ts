@@ -97,14 +97,15 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const proxy = options.validateResponses
     ? await startValidatingProxy(await (await fetch(`${gatewayUrl}/api/docs-json`)).text(), gatewayUrl)
     : undefined;
-  const url = proxy?.url ?? gatewayUrl;
+  // `http` goes through the proxy; `url` stays the gateway's, for clients of their own (SSE).
+  const requestUrl = proxy?.url ?? gatewayUrl;
   const bodies: string[] = [];
   const responseViolations: ResponseViolation[] = [];
   const token = (caller: Omit<Caller, 'user_id'> & { user_id?: string }) =>
     issueToken(secret, { org: caller.organization_id, user: caller.user_id ?? `${caller.role}-user`, role: caller.role as Role });
 
   const system: RunningSystem = {
-    url,
+    url: gatewayUrl,
     secret,
     nats,
     redis,
@@ -126,7 +127,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       if (options.body !== undefined) body = JSON.stringify(options.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
       // A raw body is deliberately malformed, which the proxy cannot parse to pass on: sent directly.
-      const response = await fetch(`${options.raw !== undefined ? gatewayUrl : url}${path}`, { method, headers, body });
+      const response = await fetch(`${options.raw !== undefined ? gatewayUrl : requestUrl}${path}`, { method, headers, body });
       const text = await response.text();
       bodies.push(text);
       const violations = JSON.parse(response.headers.get('sl-violations') ?? '[]') as Array<{ location: string[]; message: string }>;
