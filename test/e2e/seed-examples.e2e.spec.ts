@@ -674,7 +674,9 @@ describe('004 registering a connection (guide): MeshSync discovery, "Register", 
     // "Perform a connectivity test": CONNECTED once both administratively and actually connected.
     expect((await system.http('POST', `${CONNECTIONS}/${registered.body.id}/test`, { as: who.operator })).body).toMatchObject({ ok: true });
     expectConnection((await system.http('PUT', `${CONNECTIONS}/${registered.body.id}`, { as: who.operator, body: { status: 'connected' } })).body, { status: 'connected' });
-    const page = await system.http('GET', `${CONNECTIONS}?status=["connected"]&kind=["prometheus"]`, { as: who.viewer });
+    const connectedPath = `${CONNECTIONS}?status=["connected"]&kind=["prometheus"]`;
+    await waitFor(async () => (await system.http('GET', connectedPath, { as: who.viewer })).body.total_count === 1, { message: 'connected on the connection page' });
+    const page = await system.http('GET', connectedPath, { as: who.viewer });
     expectConnection(page.body.connections[0], { id: registered.body.id, status: 'connected', environments: [{ id: production.id, name: 'production' }] });
   });
 });
@@ -687,7 +689,17 @@ describe('README "A walk through the API": the documents\' requests as printed t
     const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]).filter((block) => !block.startsWith('curl -N'));
     expect(blocks).toHaveLength(9);
     // Each block's output after a marker line, so each step is read on its own.
-    const script = blocks.map((block, i) => `echo '@@ ${i}'\n${block.replaceAll('http://localhost:8080', system.url)}\necho`).join('\n');
+    // The lists read read models, which follow the commands a moment later: before the steps that
+    // list, the script waits (a person would not notice) until what the step before did shows.
+    const until = (path: string, expected: string) =>
+      `for _ in $(seq 300); do curl -s -g -H "Authorization: Bearer $TOKEN" "$BASE${path}" | grep -q '${expected}' && break; sleep 0.1; done`;
+    const waits: Record<number, string> = {
+      3: until('/api/integrations/connections/$ID', '"status":"connected"'),
+      7: until('/api/system/events?acted_upon=$ID', '"acted_upon"'),
+    };
+    const script = blocks
+      .map((block, i) => `${waits[i] ?? ''}\necho '@@ ${i}'\n${block.replaceAll('http://localhost:8080', system.url)}\necho`)
+      .join('\n');
     const run = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: WORKSPACE_ROOT, env: { ...process.env, AUTH_JWT_SECRET: system.secret } }).catch(
       (error: { code?: number; stdout?: string; stderr?: string }) => {
         throw new Error(`the walk-through failed (exit code ${error.code})\nstdout:\n${error.stdout}\nstderr:\n${error.stderr}`);
