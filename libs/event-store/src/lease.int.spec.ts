@@ -51,6 +51,17 @@ describe('relay replicas with a lease, on a real nats-server', () => {
 
   const relayed = async () => (await (await nc.jetstreamManager()).streams.info(INTEGRATION_STREAMS.connections.name)).state.messages;
 
+  it('keeps a held lease when renewals overlap (one is slow), and refuses it to another holder', async () => {
+    const [mine, theirs] = [await Lease.create(nc, 'overlapping', { ttlMs: 5000 }), await Lease.create(nc, 'overlapping', { ttlMs: 5000 })];
+    expect(await mine.acquire()).toBe(true);
+    expect(await Promise.all(Array.from({ length: 10 }, () => mine.renew()))).toEqual(Array(10).fill(true));
+    expect(await mine.renew()).toBe(true);
+    expect(await theirs.acquire()).toBe(false);
+    await mine.release();
+    expect(await theirs.acquire()).toBe(true);
+    await theirs.release();
+  });
+
   it('only the holder publishes; when it stops, a standby takes over from its checkpoint', async () => {
     const replicas = [await replica(), await replica()];
     await Promise.all(replicas.map((r) => r.start()));

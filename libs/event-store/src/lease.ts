@@ -11,6 +11,7 @@ const codec = StringCodec();
  */
 export class Lease {
   private revision?: number;
+  private renewing?: Promise<boolean>;
   private readonly holder = randomUUID();
 
   private constructor(
@@ -32,8 +33,19 @@ export class Lease {
     }
   }
 
-  /** Keeps it; false when it was lost (expired, and someone else took it). */
-  async renew(): Promise<boolean> {
+  /**
+   * Keeps it; false when it was lost (expired, and someone else took it). One renewal at a time:
+   * a second one sent while the first is slow (a busy machine) would carry the same revision,
+   * fail, and give up a lease that is held; it waits for the first's answer instead.
+   */
+  renew(): Promise<boolean> {
+    this.renewing ??= this.update().finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
+  }
+
+  private async update(): Promise<boolean> {
     if (this.revision === undefined) return false;
     try {
       this.revision = await this.kv.update(this.name, codec.encode(this.holder), this.revision);
