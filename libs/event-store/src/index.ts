@@ -7,3 +7,4 @@ export * from './relay';
 export * from './batches';
 export * from './lease';
 export * from './event-store-of';
+export * from './conflicts';

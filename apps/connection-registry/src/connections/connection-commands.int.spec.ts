@@ -68,4 +68,16 @@ describe('connection commands on two replicas (real NATS)', () => {
     expect(result.state.status).toBe('maintenance');
     expect((await b.load(id)).state.status).toBe('maintenance');
   });
+
+  it('six simultaneous updates on two replicas: each stored once on its own revision, none a failure', async () => {
+    const replicas = [new ConnectionCommands(store), new ConnectionCommands(store)];
+    const id = randomUUID();
+    await replicas[0].execute(id, discover(id));
+    const update = (n: number): ConnectionCommand => ({ type: 'UpdateConnection', data: { name: `svc-${n}` }, metadata: metadata() });
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, n) => replicas[n % 2].execute(id, update(n))));
+    expect(outcomes.every((o) => o.status === 'fulfilled' || (o.reason as { code?: string }).code === 'conflict')).toBe(true);
+    const stored = (await store.readStream(`connection-${id}`)).filter((e) => e.type === 'ConnectionUpdated');
+    expect(stored).toHaveLength(outcomes.filter((o) => o.status === 'fulfilled' && o.value.changed).length);
+    expect(stored.length).toBeGreaterThan(0);
+  });
 });

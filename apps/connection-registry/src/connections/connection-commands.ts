@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Actor, AssignedEnvironment, ConnectionEvent, ConnectionView } from '@clp/contracts';
 import { connectionIdOf } from '@clp/connection-definitions';
 import { connectionDecider, type ConnectionCommand, type ConnectionState } from '@clp/connection-lifecycle';
-import { EVENT_STORE, ExpectedRevisionConflict, toEnvelopes, type EventStore, type RecordedEvent } from '@clp/event-store';
+import { COMMAND_ATTEMPTS, EVENT_STORE, ExpectedRevisionConflict, pauseAfterConflict, stillConflicting, toEnvelopes, type EventStore, type RecordedEvent } from '@clp/event-store';
 
 export const connectionStream = (connectionId: string): string => `connection-${connectionId}`;
 
@@ -23,7 +23,6 @@ export interface TraceIds {
   traceparent?: string;
 }
 
-const ATTEMPTS = 5;
 /** Connections whose last known state a replica keeps (a few KB each), least recently used out first. */
 const RECENT_KEPT = 10_000;
 
@@ -169,7 +168,9 @@ export class ConnectionCommands {
         this.remember(connectionId, stored);
         return { ...stored, changed: true };
       } catch (error) {
-        if (!(error instanceof ExpectedRevisionConflict) || attempt >= ATTEMPTS) throw error;
+        if (!(error instanceof ExpectedRevisionConflict)) throw error;
+        if (attempt >= COMMAND_ATTEMPTS) throw stillConflicting();
+        await pauseAfterConflict(attempt);
       }
     }
   }

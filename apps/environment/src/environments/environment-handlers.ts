@@ -11,7 +11,7 @@ import {
   type CommandMetadata,
   type EnvironmentCommand,
 } from '@clp/environments';
-import { ExpectedRevisionConflict } from '@clp/event-store';
+import { COMMAND_ATTEMPTS, ExpectedRevisionConflict, pauseAfterConflict, stillConflicting } from '@clp/event-store';
 import { requireRole } from '@clp/messaging';
 import { commandMetadata, type TraceIds } from '../shell/command-context';
 import { environmentStream, nameClaimStream, StreamCommands } from '../shell/stream-commands';
@@ -140,7 +140,9 @@ export class EnvironmentHandlers {
         await this.streams.execute(nameClaimDecider, stream, command, trace, claim, { attempts: 1 });
         return;
       } catch (error) {
-        if (!(error instanceof ExpectedRevisionConflict) || attempt >= 5) throw error;
+        if (!(error instanceof ExpectedRevisionConflict)) throw error;
+        if (attempt >= COMMAND_ATTEMPTS) throw stillConflicting();
+        await pauseAfterConflict(attempt);
       }
     }
   }

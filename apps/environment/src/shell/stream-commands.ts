@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DomainEvent } from '@clp/contracts';
 import type { CommandMetadata } from '@clp/environments';
-import { EVENT_STORE, ExpectedRevisionConflict, toEnvelopes, type EventStore } from '@clp/event-store';
+import { COMMAND_ATTEMPTS, EVENT_STORE, ExpectedRevisionConflict, pauseAfterConflict, stillConflicting, toEnvelopes, type EventStore } from '@clp/event-store';
 import type { TraceIds } from './command-context';
 
 export interface Decider<C, E extends DomainEvent, S> {
@@ -18,8 +18,6 @@ export interface Loaded<S> {
 }
 
 export type Executed<S, E> = Loaded<S> & { events: E[] };
-
-const ATTEMPTS = 5;
 
 export const environmentStream = (id: string): string => `environment-${id}`;
 export const workspaceStream = (id: string): string => `workspace-${id}`;
@@ -47,7 +45,9 @@ export class StreamCommands {
 
   /**
    * `decidedOn`: the stream as the caller just loaded it, to decide the first attempt on.
-   * `attempts`: 1 for a command whose facts hold only for the state it was decided on.
+   * `attempts`: 1 for a command whose facts hold only for the state it was decided on: its caller
+   * decides again, so a conflict is thrown to it as it is. A command that loses every attempt is a
+   * 409 `conflict`, never a failure of the service.
    */
   async execute<C extends { metadata: CommandMetadata }, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
@@ -55,7 +55,7 @@ export class StreamCommands {
     command: C,
     trace: TraceIds = {},
     decidedOn?: Loaded<S>,
-    { attempts = ATTEMPTS }: { attempts?: number } = {},
+    { attempts = COMMAND_ATTEMPTS }: { attempts?: number } = {},
   ): Promise<Executed<S, E>> {
     for (let attempt = 1; ; attempt++) {
       const loaded = attempt === 1 && decidedOn ? decidedOn : await this.load(decider, stream);
@@ -73,7 +73,9 @@ export class StreamCommands {
           events,
         };
       } catch (error) {
-        if (!(error instanceof ExpectedRevisionConflict) || attempt >= attempts) throw error;
+        if (!(error instanceof ExpectedRevisionConflict)) throw error;
+        if (attempt >= attempts) throw attempts === 1 ? error : stillConflicting();
+        await pauseAfterConflict(attempt);
       }
     }
   }
