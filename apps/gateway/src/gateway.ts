@@ -14,6 +14,7 @@ import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './errors/json-body';
 import { GatewayModule } from './gateway.module';
 import { acceptMultipartOnUploadOnly, MULTIPART_LIMITS } from './kubernetes/kubeconfig-upload';
 import { HttpMetrics } from './metrics/http-metrics';
+import { refuseUnstorableJson } from './validation/json-limits';
 import { acceptMesherySpellings } from './validation/spellings';
 
 const CORRELATION_ID = 'correlation-id';
@@ -39,6 +40,7 @@ export const createGateway = async (
   // After the JSON parser: the kubeconfig upload also takes multipart (design.md §10), no other route does.
   void fastify.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   acceptMultipartOnUploadOnly(fastify);
+  refuseUnstorableJson(fastify);
   acceptMesherySpellings(fastify);
   const metrics = new HttpMetrics();
   metrics.instrument(fastify);

@@ -11,3 +11,4 @@ export * from './reply-inbox';
 export * from './validation-metadata';
 export * from './optional-fields';
 export * from './tags';
+export * from './json-limits';

@@ -1,9 +1,10 @@
-import { Catch, Logger, ValidationPipe, type RpcExceptionFilter } from '@nestjs/common';
+import { Catch, Logger, ValidationPipe, type ArgumentMetadata, type RpcExceptionFilter } from '@nestjs/common';
 import { ServerNats, type CustomStrategy, type Serializer } from '@nestjs/microservices';
 import type { ValidationError } from 'class-validator';
 import { of, type Observable } from 'rxjs';
 import { ReplyError, errorReply, isErrorReply, type ErrorReply, type FieldError } from '@clp/contracts';
 import { natsConnectionOptions, type NatsSettings } from './connection';
+import { jsonLimitErrors } from './json-limits';
 import { RawJson } from './raw-json';
 import { memoizeValidationMetadata } from './validation-metadata';
 
@@ -87,10 +88,28 @@ export const validationFailed = (fields: FieldError[]): ReplyError =>
     { fields },
   );
 
-/** Validates every message against its DTO: unknown fields are refused, not dropped. */
+/**
+ * Refuses what no store can keep (json-limits.ts): before the DTO sees it, and once more after,
+ * for what its transforms decoded (a query parameter holding JSON).
+ */
+class LimitedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const before = jsonLimitErrors(value);
+    if (before.length) throw validationFailed(before);
+    const transformed: unknown = await super.transform(value, metadata);
+    const after = transformed === value ? [] : jsonLimitErrors(transformed);
+    if (after.length) throw validationFailed(after);
+    return transformed;
+  }
+}
+
+/**
+ * Validates every message against its DTO: unknown fields are refused, not dropped, and so are
+ * nesting past MAX_JSON_DEPTH and lone surrogates.
+ */
 export const replyValidationPipe = (): ValidationPipe => {
   memoizeValidationMetadata();
-  return new ValidationPipe({
+  return new LimitedValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
