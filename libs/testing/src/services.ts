@@ -34,6 +34,13 @@ export interface ServiceSpec {
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=64'];
 
+/**
+ * How long a test's `beforeAll` that starts servers and services may take, and a test may wait for
+ * a condition that depends on the machine's speed: generous, since the suite runs on busy machines
+ * too. A test that needs more than this is a benchmark.
+ */
+export const SETUP_TIMEOUT_MS = 120_000;
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 

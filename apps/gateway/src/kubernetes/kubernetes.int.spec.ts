@@ -8,6 +8,7 @@ import {
   KUBECONFIG_TOKEN,
   kubeconfigOf,
   MALFORMED_KUBECONFIGS,
+  SETUP_TIMEOUT_MS,
   startKubernetesApi,
   STAND_IN_GIT_VERSION,
   STAND_IN_KUBE_SYSTEM_UID,
@@ -62,7 +63,7 @@ describe('Kubernetes discovery over HTTP (real NATS, Redis, registry and discove
     operator = h.token('org-k', 'olivia', 'operator');
     // The cluster `dev` is the stand-in: `dev-admin`'s token is accepted, `dev-viewer`'s certificate is not a real one.
     kubeconfig = kubeconfigOf({ server: api.url, caData: Buffer.from(api.certificates.ca).toString('base64') });
-  });
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await nc?.close();
