@@ -197,6 +197,11 @@ export interface CredentialRef {
 }
 
 /** A stored credential tried against a stored connection's address, or a target's (`kind`, `metadata`). */
+/** `force`: a credential still used by connections is detached from them first (else a conflict listing them). */
+export interface DeleteCredentialRequest extends CredentialRef {
+  force?: boolean;
+}
+
 export interface TestCredentialRequest extends CredentialRef {
   connection_id?: string;
   kind?: string;
@@ -233,7 +238,7 @@ export type RegistryApi = {
   [R.discoverConnection]: { request: DiscoverConnectionRequest; reply: DiscoverConnectionReply };
   [R.createCredential]: { request: CreateCredentialRequest; reply: CredentialView };
   [R.updateCredential]: { request: UpdateCredentialRequest; reply: CredentialView };
-  [R.deleteCredential]: { request: CredentialRef; reply: { id: string } };
+  [R.deleteCredential]: { request: DeleteCredentialRequest; reply: { id: string } };
   [R.testCredential]: { request: TestCredentialRequest; reply: ProbeResult };
   [R.assignCredential]: { request: AssignCredentialRequest; reply: { id: string; assignments: CredentialAssignment[] } };
   [R.listConnections]: { request: ListConnectionsQuery; reply: ConnectionPage };

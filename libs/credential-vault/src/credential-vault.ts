@@ -9,10 +9,11 @@ const MASTER_KEY_BYTES = 32;
 // Two revisions per key: a put keeps the previous envelope until the vault has erased it itself,
 // where with one the server would drop it unerased (its bytes left on disk).
 const HISTORY = 2;
-// What nats-server 2.9 answers ("no message found") when the revision to erase is already gone.
-const MESSAGE_DELETE_FAILED = 10057;
+// What nats-server 2.9 answers when the revision to erase is already gone: "no message found"
+// (10057), or "sequence N not found" (10043) when a concurrent erase took it first.
+const ALREADY_GONE = [10057, 10043];
 
-const isNoMessageFound = (error: unknown): boolean => (error as Partial<NatsError>)?.api_error?.err_code === MESSAGE_DELETE_FAILED;
+const isNoMessageFound = (error: unknown): boolean => ALREADY_GONE.includes((error as Partial<NatsError>)?.api_error?.err_code ?? 0);
 
 /**
  * Credential secrets, sealed, in a JetStream key-value bucket keyed by credential id: durable,
@@ -83,7 +84,8 @@ export class CredentialVault {
   private async eraseRevisions(credentialId: string, which: (revision: number) => boolean): Promise<void> {
     const entries = await this.kv.history({ key: credentialId });
     const revisions: number[] = [];
-    for await (const entry of entries) if (entry.operation === 'PUT' && which(entry.revision)) revisions.push(entry.revision);
+    // An entry erased by a concurrent put or destroy while the history is read comes as undefined.
+    for await (const entry of entries) if (entry?.operation === 'PUT' && which(entry.revision)) revisions.push(entry.revision);
     for (const revision of revisions) {
       try {
         await this.jsm.streams.deleteMessage(`KV_${this.bucket}`, revision, true);

@@ -1,5 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
-import type { AssignCredentialRequest, CreateCredentialRequest, CredentialRef, PageQuery, TestCredentialRequest, UpdateCredentialRequest } from '@clp/contracts';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsString, IsUUID, Length } from 'class-validator';
+import type { AssignCredentialRequest, CreateCredentialRequest, CredentialRef, DeleteCredentialRequest, PageQuery, TestCredentialRequest, UpdateCredentialRequest } from '@clp/contracts';
 import { KINDS } from '@clp/connection-definitions';
 import { CallerRequest, PageRequest, WhenPresent } from '@clp/messaging';
 
@@ -34,6 +34,12 @@ export class UpdateCredentialDto extends CallerRequest implements UpdateCredenti
 export class CredentialRefDto extends CallerRequest implements CredentialRef {
   @IsUUID()
   credential_id!: string;
+}
+
+export class DeleteCredentialDto extends CredentialRefDto implements DeleteCredentialRequest {
+  @WhenPresent()
+  @IsBoolean()
+  force?: boolean;
 }
 
 export class ListCredentialsDto extends PageRequest implements PageQuery {}

@@ -13,6 +13,7 @@ import {
   AssignCredentialDto,
   CreateCredentialDto,
   CredentialRefDto,
+  DeleteCredentialDto,
   ListCredentialsDto,
   TestCredentialDto,
   UpdateCredentialDto,
@@ -42,11 +43,24 @@ export class CredentialsController {
     return this.credentials.update(request.caller, request.credential_id, request, traceOf(context));
   }
 
+  /**
+   * A credential still used by connections is a conflict listing them, unless `force`: each is
+   * then detached through the connection update command (its history records it), and deleted.
+   */
   @MessagePattern(SUBJECTS.registry.deleteCredential)
-  async delete(@Payload() request: CredentialRefDto, @Ctx() context: NatsContext) {
-    requireRole(request.caller, 'admin');
-    await this.credentials.delete(request.caller, request.credential_id, traceOf(context));
-    return { id: request.credential_id };
+  async delete(@Payload() request: DeleteCredentialDto, @Ctx() context: NatsContext) {
+    const { caller, credential_id } = request;
+    requireRole(caller, 'admin');
+    await this.credentials.visible(caller, credential_id);
+    const users = await this.usersOf(caller, credential_id);
+    if (users.length && !request.force) {
+      throw new ReplyError('conflict', `the credential is used by ${users.length} connection(s): detach them first, or delete with force=true`, {
+        connection_ids: users,
+      });
+    }
+    for (const connection_id of users) await this.updates.handle({ caller, connection_id, credential_id: null }, traceOf(context));
+    await this.credentials.delete(caller, credential_id, traceOf(context));
+    return { id: credential_id };
   }
 
   @MessagePattern(SUBJECTS.registry.listCredentials)
@@ -97,6 +111,16 @@ export class CredentialsController {
     const assignments: CredentialAssignment[] = [];
     for (const connectionId of request.connection_ids) assignments.push(await this.assignOne(caller, credential, connectionId, traceOf(context)));
     return { id: credential.id, assignments };
+  }
+
+  /** The connections using the credential: the read model's index, each confirmed by its stream (the index may lag). */
+  private async usersOf(caller: Caller, credentialId: string): Promise<string[]> {
+    const users: string[] = [];
+    for (const connectionId of (await this.readModel.credentialUsers(caller.organization_id, credentialId)).sort()) {
+      const { state } = await this.connections.load(connectionId);
+      if (state.status !== 'none' && state.status !== 'deleted' && state.credential_id === credentialId) users.push(connectionId);
+    }
+    return users;
   }
 
   private async assignOne(caller: Caller, credential: CredentialView, connectionId: string, trace: TraceIds): Promise<CredentialAssignment> {

@@ -3,8 +3,11 @@ import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { SUBJECTS, type Caller, type ConnectionView, type CredentialAssignment, type CredentialView, type HistoryEntry, type ProbeResult, type Reply } from '@clp/contracts';
 import { generateMasterKey } from '@clp/credential-vault';
+import { EVENT_STORE, type EventStore } from '@clp/event-store';
 import type { Requester } from '@clp/messaging';
 import { startPrometheus, startRegistry, waitFor, type TestServer } from '@clp/testing';
+import { ConnectionReadModel } from '../read-model/connection-read-model';
+import { Credentials } from './credentials';
 import { result, startRegistryHarness, type RegistryHarness } from '../registry.fixtures';
 
 // bcrypt (cost 4) of the two passwords below, for docker-registry's htpasswd (made with Python's crypt).
@@ -138,7 +141,10 @@ describe('credentials (real NATS, Redis and an OCI registry with basic auth)', (
     expect(shared).toMatchObject({ name: 'shared', kind: 'prometheus', secret_fields: ['token'] });
     expect(JSON.stringify(await listed())).not.toContain(secret);
 
-    expect(result(await api.send(R.deleteCredential, { caller: admin, credential_id: credential.id }))).toEqual({ id: credential.id });
+    await waitFor(async () => (await h.app.get(ConnectionReadModel).credentialUsers(admin.organization_id, credential.id)).length === 2 || undefined, {
+      message: 'users indexed',
+    });
+    expect(result(await api.send(R.deleteCredential, { caller: admin, credential_id: credential.id, force: true }))).toEqual({ id: credential.id });
     expect(await api.send(R.getCredential, { caller: admin, credential_id: credential.id })).toMatchObject({ error: { code: 'not_found' } });
     await waitFor(async () => !result(await listed()).credentials.some((c) => c.id === credential.id), { message: 'unlisted' });
 
@@ -148,6 +154,71 @@ describe('credentials (real NATS, Redis and an OCI registry with basic auth)', (
       expect(stored).not.toContain(value);
       expect(logger.lines.join('\n')).not.toContain(value);
     }
+  });
+
+  describe('a credential in use, and concurrent commands on one credential', () => {
+    const create = async (name: string) =>
+      result((await api.send(R.createCredential, { caller: admin, name, kind: 'prometheus', secret: { token: `${name}-token` } })) as Reply<CredentialView>);
+    const eventsOf = async (credentialId: string) => (await h.app.get<symbol, EventStore>(EVENT_STORE).readStream(`credential-${credentialId}`)).map((e) => e.type);
+    const register = async (name: string, credential_id: string) =>
+      result(
+        (await api.send(R.registerConnection, { caller: operator, kind: 'prometheus', name, metadata: { url: `http://127.0.0.1:9/${name}` }, credential_id })) as Reply<ConnectionView>,
+      );
+    const indexed = (credentialId: string, count: number) =>
+      waitFor(async () => (await h.app.get(ConnectionReadModel).credentialUsers(admin.organization_id, credentialId)).length === count || undefined, {
+        message: `${count} users indexed`,
+      });
+
+    it('refuses to delete a credential used by connections, listing them; force detaches them (in their histories) and deletes', async () => {
+      const credential = await create('in-use');
+      const used = [await register('u1', credential.id), await register('u2', credential.id)];
+      await indexed(credential.id, 2);
+      const refused = await api.send(R.deleteCredential, { caller: admin, credential_id: credential.id });
+      expect(refused).toMatchObject({ error: { code: 'conflict', details: { connection_ids: used.map((c) => c.id).sort() } } });
+      expect(await eventsOf(credential.id)).toEqual(['CredentialCreated']);
+
+      expect(result(await api.send(R.deleteCredential, { caller: admin, credential_id: credential.id, force: true }))).toEqual({ id: credential.id });
+      expect(await eventsOf(credential.id)).toEqual(['CredentialCreated', 'CredentialDeleted']);
+      for (const connection of used) {
+        expect(result((await api.send(R.getConnection, { caller: operator, connection_id: connection.id })) as Reply<ConnectionView>).credential_id).toBeNull();
+        const history = result((await api.send(R.connectionHistory, { caller: operator, connection_id: connection.id })) as Reply<{ events: HistoryEntry[] }>);
+        expect(history.events.find((e) => e.type === 'ConnectionUpdated')?.data).toMatchObject({ changes: { credential_id: null } });
+      }
+      await indexed(credential.id, 0);
+    });
+
+    it('six concurrent deletes: one CredentialDeleted, the others not found', async () => {
+      const credential = await create('raced-delete');
+      const replies = await Promise.all(Array.from({ length: 6 }, () => api.send(R.deleteCredential, { caller: admin, credential_id: credential.id })));
+      const codes = replies.map((reply) => ('error' in reply ? reply.error.code : 'ok')).sort();
+      expect(codes).toEqual(['not_found', 'not_found', 'not_found', 'not_found', 'not_found', 'ok']);
+      expect(await eventsOf(credential.id)).toEqual(['CredentialCreated', 'CredentialDeleted']);
+    });
+
+    it('six concurrent rotations: each decided on the revision it read, one event each, the secret kept is the last one recorded', async () => {
+      const credential = await create('raced-rotation');
+      const tokens = Array.from({ length: 6 }, (_, i) => `rotated-token-${i}`);
+      const replies = await Promise.all(tokens.map((token) => api.send(R.updateCredential, { caller: admin, credential_id: credential.id, name: token, secret: { token } })));
+      for (const reply of replies) result(reply);
+      const recorded = await h.app.get<symbol, EventStore>(EVENT_STORE).readStream(`credential-${credential.id}`);
+      expect(recorded.map((e) => e.type)).toEqual(['CredentialCreated', ...tokens.map(() => 'CredentialUpdated')]);
+      expect(new Set(recorded.map((e) => (e.data as { name?: string }).name)).size).toBe(7);
+      // Each rotation names the credential after its token: the last name recorded is the secret's.
+      const last = (recorded.at(-1)?.data as { name: string }).name;
+      expect(result((await api.send(R.getCredential, { caller: admin, credential_id: credential.id })) as Reply<CredentialView>).name).toBe(last);
+      expect(await h.app.get(Credentials).secretOf(credential.id)).toEqual({ token: last });
+    });
+
+    it('a rotation racing a delete leaves no secret behind', async () => {
+      const credential = await create('rotate-or-delete');
+      const replies = await Promise.all([
+        api.send(R.updateCredential, { caller: admin, credential_id: credential.id, secret: { token: 'late-rotation' } }),
+        api.send(R.deleteCredential, { caller: admin, credential_id: credential.id }),
+      ]);
+      expect(replies.map((reply) => ('error' in reply ? reply.error.code : 'ok'))).toEqual([expect.stringMatching(/^(ok|not_found)$/), 'ok']);
+      expect((await eventsOf(credential.id)).at(-1)).toBe('CredentialDeleted');
+      expect(await h.app.get(Credentials).secretOf(credential.id)).toBeUndefined();
+    });
   });
 
   describe('credential registration (002: test a stored credential, assign it to several connections)', () => {

@@ -42,6 +42,11 @@ local function index(doc, add)
       if add then redis.call('ZADD', idx(org, name), score, id) else redis.call('ZREM', idx(org, name), id) end
     end
   end
+  -- The connections using a credential: a delete of the credential asks (credentials.controller.ts).
+  if type(doc.credential_id) == 'string' then
+    local users = idx(org, 'credential-users:' .. doc.credential_id)
+    if add then redis.call('SADD', users, id) else redis.call('SREM', users, id) end
+  end
   if add then
     redis.call('HSET', idx(org, 'names'), id, string.lower(doc.name))
     redis.call('HSET', idx(org, 'search'), id, searchText(doc))

@@ -140,6 +140,12 @@ export class ConnectionReadModel {
     return { connections_status: connections_status.sort((a, b) => a.status.localeCompare(b.status)) };
   }
 
+  /** The connections using a credential, as the projection indexes them (apply-events.lua). */
+  async credentialUsers(organizationId: string, credentialId: string): Promise<string[]> {
+    const { version } = await this.position();
+    return this.redis.smembers(`${this.prefixOf(version)}org:${organizationId}:credential-users:${credentialId}`);
+  }
+
   /** An organization's credentials by name (they are few: sorted here, not indexed). */
   async credentials(organizationId: string, page: number, pagesize: number) {
     const raw = (await this.scripts.credentials(this.namespace, this.initialVersion, organizationId)) as string[];
