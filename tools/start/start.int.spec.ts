@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { connect } from 'nats';
-import { freePort, startNats, startRedis, waitForOutput, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
+import { freePort, startNats, startRedis, waitFor, waitForOutput, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
+import { issueToken } from '../../apps/gateway/src/auth/tokens';
 import { READY_HEADLINE } from './ready-block';
 
 // The gateway is being written beside this launcher: until its entry exists, the registry alone
@@ -14,6 +15,7 @@ const WITH_GATEWAY = existsSync(join(WORKSPACE_ROOT, 'apps/gateway/src/main.ts')
 const SERVICES = [...(WITH_GATEWAY ? ['registry', 'environment', 'notification', 'gateway'] : ['registry', 'environment', 'notification']), 'discovery'];
 const READY = new RegExp(READY_HEADLINE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 const START_TIMEOUT_MS = 120_000;
+const JWT_SECRET = 'start-spec-signing-secret-of-enough-length';
 
 interface Launcher {
   child: ChildProcess;
@@ -188,18 +190,64 @@ describe('npm start', () => {
     );
 
     it(
-      'stops everything and exits 1 with the last lines of a service that dies',
+      'restarts a service killed with SIGKILL while the others run on, and still stops them all on SIGTERM',
       async () => {
-        launcher = launch({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: String(await freePort()), DATA_DIR: dataDir });
+        const port = await freePort();
+        launcher = launch({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: String(port), DATA_DIR: dataDir, AUTH_JWT_SECRET: JWT_SECRET });
         await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
-        const pids = launcher.pids();
+        const before = launcher.pids();
 
-        process.kill(pids.registry, 'SIGKILL');
+        process.kill(before.registry, 'SIGKILL');
+        await waitFor(() => /registry was killed by SIGKILL; restarting in 0\.5 s/.test(launcher!.output()), { timeoutMs: START_TIMEOUT_MS, message: 'the restart announced' });
+        const back = await waitFor(() => launcher!.output().match(/^\[start\]\s+registry is back \(pid (\d+)\)$/m), { timeoutMs: START_TIMEOUT_MS, message: 'the registry back' });
+        const after = launcher.pids();
+        expect(after.registry).toBe(Number(back[1]));
+        expect(after.registry).not.toBe(before.registry);
+        expect(alive(after.registry)).toBe(true);
+        // Nobody else was stopped or started again.
+        const others = (pids: Record<string, number>) => Object.entries(pids).filter(([name]) => name !== 'registry');
+        expect(others(after)).toEqual(others(before));
+        others(before).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: true }));
+
+        if (WITH_GATEWAY) {
+          // The new registry takes commands: a connection created through the gateway is listed (once its read model has it).
+          const headers = { authorization: `Bearer ${issueToken(JWT_SECRET, { org: 'org-start', user: 'sam', role: 'admin' })}`, 'content-type': 'application/json' };
+          const body = JSON.stringify({ kind: 'prometheus', name: 'after the crash', metadata: { url: 'http://127.0.0.1:9/' } });
+          const created = await waitFor(
+            async () => {
+              const answer = await fetch(`http://127.0.0.1:${port}/api/integrations/connections`, { method: 'POST', headers, body });
+              return answer.status === 201 ? ((await answer.json()) as { id: string }) : undefined;
+            },
+            { timeoutMs: 30_000, message: 'a connection created after the restart' },
+          );
+          await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/integrations/connections/${created.id}`, { headers })).status === 200, {
+            timeoutMs: 30_000,
+            message: 'the new connection read back',
+          });
+        }
+
+        launcher.child.kill('SIGTERM');
+        expect(await launcher.exited).toBe(0);
+        Object.entries(after).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: false }));
+        // Only the killed registry was restarted; stopping restarted nothing.
+        expect(launcher.output().match(/restarting in/g)).toHaveLength(1);
+      },
+      3 * START_TIMEOUT_MS,
+    );
+
+    it(
+      'stops everything and exits 1 with the last lines of a service that dies before the system is up',
+      async () => {
+        // Not a key: the registry refuses to start (a restart would only repeat that).
+        launcher = launch({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: String(await freePort()), DATA_DIR: dataDir, CREDENTIALS_MASTER_KEY: 'not-a-key' });
+
         expect(await launcher.exited).toBe(1);
-        expect(launcher.output()).toContain('registry was killed by SIGKILL unexpectedly');
-        const lastLines = launcher.output().slice(launcher.output().indexOf("registry's last lines:"));
-        expect(lastLines).toMatch(/^\[start\]\s+ {2}.* listening on nats:\/\//m);
-        Object.entries(pids).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: false }));
+        expect(launcher.output()).toMatch(/(registry|discovery) (exited with code \d+|was killed by \w+) (unexpectedly|before it was ready)/);
+        const lastLines = launcher.output().slice(launcher.output().search(/(registry|discovery)'s last lines:/));
+        expect(lastLines).toMatch(/^\[start\]\s+ {2}.*CREDENTIALS_MASTER_KEY must be 32 bytes/m);
+        expect(launcher.output()).not.toContain('restarting in');
+        expect(launcher.output()).not.toContain(READY_HEADLINE);
+        Object.entries(launcher.pids()).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: false }));
         expect(await natsHasJetStream(nats.url)).toBe(true);
       },
       START_TIMEOUT_MS + 30_000,

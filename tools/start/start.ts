@@ -2,8 +2,10 @@
  * `npm start`: the whole system on one machine (design.md §12). NATS with JetStream and Redis are
  * reused when they answer at NATS_URL / REDIS_URL, otherwise started from the local binaries with
  * their data under DATA_DIR; then every service of `SERVICES` runs in its own process, from its
- * TypeScript source through ts-node. Ctrl-C or SIGTERM stops the services, then the servers started
- * here, and exits 0; a service that dies stops the rest and the launcher exits 1.
+ * TypeScript source through ts-node. Once all are up, a service or a server started here that dies
+ * is restarted after a back-off while the others run on (supervise.ts); one that dies before that
+ * stops the rest and the launcher exits 1. Ctrl-C or SIGTERM stops the services, then the servers
+ * started here, and exits 0.
  */
 import { mkdirSync } from 'node:fs';
 import { LaunchError, launcherConfig } from './config';
@@ -12,8 +14,11 @@ import { closeLaunches, describeExit, reservePrefix, runningChildren, say, type 
 import { readyBlock } from './ready-block';
 import { launchService, presentServices, serviceReady, type ServiceContext } from './services';
 import { startStores } from './stores';
+import { supervise } from './supervise';
 
 let stopping = false;
+// Set once every service was ready: from then on a process that dies is restarted.
+let up = false;
 
 // A closed stdout (`npm start | head`) must not crash the launcher and orphan what it started.
 process.stdout.on('error', () => undefined);
@@ -37,9 +42,11 @@ const fail = async (message: string, child?: Child): Promise<void> => {
   await stopAll(1);
 };
 
-// A service or a server started here that ends while the system runs takes the system down with it.
-const watch = (child: Child): void => {
-  void child.exited.then((status) => fail(`${child.name} ${describeExit(status)} unexpectedly`, child));
+// A service or a server started here that ends before the system is up takes the launch down with
+// it (a failed start, which a restart would repeat); after that it is restarted.
+const watch = (child: Child, relaunch: () => Child, ready: (child: Child) => Promise<unknown>): void => {
+  void child.exited.then((status) => (up ? undefined : fail(`${child.name} ${describeExit(status)} unexpectedly`, child)));
+  void supervise(child, { relaunch, ready, stopping: () => stopping, restartable: () => up });
 };
 
 // npm passes Ctrl-C on to the launcher too, so one Ctrl-C can arrive twice: while stopping, further
@@ -60,7 +67,7 @@ const main = async (): Promise<void> => {
 
   const stores = await startStores(config);
   stores.forEach((store) => {
-    if (store.started) watch(store.started);
+    if (store.started && store.relaunch && store.ready) watch(store.started, store.relaunch, store.ready);
     else say(`${store.name}: reusing the server at ${store.url}; it stays running when this stops`);
   });
 
@@ -72,7 +79,7 @@ const main = async (): Promise<void> => {
 
   const context: ServiceContext = { natsUrl: config.natsUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, credentialsMasterKey: masterKey.key };
   const children = services.map((service) => launchService(service, context));
-  children.forEach(watch);
+  children.forEach((child, i) => watch(child, () => launchService(services[i], context), (restarted) => serviceReady(services[i], restarted)));
   const ready = await Promise.all(
     services.map((service, i) =>
       serviceReady(service, children[i]).catch(async (error: Error) => {
@@ -82,6 +89,7 @@ const main = async (): Promise<void> => {
     ),
   );
   if (stopping) return;
+  up = true;
   process.stdout.write(readyBlock(config, stores, ready.flatMap((service) => (service ? [service] : [])), masterKey));
 };
 

@@ -14,6 +14,9 @@ export interface Store {
   readonly started?: Child;
   /** Where the started server keeps its data. */
   readonly dataDir?: string;
+  /** Starts the server again as it was started here (after it died), and tells when it serves. */
+  readonly relaunch?: () => Child;
+  readonly ready?: (child: Child) => Promise<unknown>;
 }
 
 interface StoreSpec {
@@ -126,15 +129,17 @@ const startStore = async (spec: StoreSpec, config: LauncherConfig): Promise<Stor
   }
   const dataDir = join(config.dataDir, spec.name);
   mkdirSync(dataDir, { recursive: true });
-  const child = launch(spec.name, 'server', spec.binary, spec.args(address.host, address.port, dataDir), { cwd: dataDir });
+  const relaunch = () => launch(spec.name, 'server', spec.binary, spec.args(address.host, address.port, dataDir), { cwd: dataDir });
+  const ready = (server: Child) => server.waitForLine(spec.ready, READY_TIMEOUT_MS);
+  const child = relaunch();
   try {
-    await child.waitForLine(spec.ready, READY_TIMEOUT_MS);
+    await ready(child);
     if ((await spec.probe(spec.url)) !== 'ok') throw new LaunchError(`${spec.name} started but does not answer at ${spec.url}`);
   } catch (error) {
     await child.stop();
     throw error instanceof LaunchError ? error : new LaunchError(`${(error as Error).message}; its last lines:\n${child.lastLines().join('\n')}`);
   }
-  return { name: spec.name, url: spec.url, started: child, dataDir };
+  return { name: spec.name, url: spec.url, started: child, dataDir, relaunch, ready };
 };
 
 /** NATS (with JetStream) and Redis, each reused if it answers at its URL, else started from the local binary. */
