@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsString, IsUUID, Length } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsString, IsUUID, Length } from 'class-validator';
 import { WhenPresent } from '@clp/messaging';
 import { IsBoundedObject, IsSecretFields } from '../validation/decorators';
 
@@ -77,4 +78,13 @@ export class AssignCredentialDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   connection_ids!: string[];
+}
+
+/** `force=true`: connections still using the credential are detached (each in its history) before it is deleted. */
+export class DeleteCredentialQueryDto {
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'detach the connections using it, then delete; without it, a credential in use is a 409 listing them' })
+  @WhenPresent()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  force?: boolean;
 }

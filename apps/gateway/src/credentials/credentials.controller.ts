@@ -8,7 +8,7 @@ import { RegistryClient } from '../registry/registry-client';
 import { IdParams } from '../validation/id-params';
 import { PageQueryDto } from '../validation/page.query';
 import { ProbeResultDoc } from '../connections/connection.views';
-import { AssignCredentialDto, CreateCredentialDto, TestCredentialDto, UpdateCredentialDto } from './credential.dto';
+import { AssignCredentialDto, CreateCredentialDto, DeleteCredentialQueryDto, TestCredentialDto, UpdateCredentialDto } from './credential.dto';
 import { CredentialAssignmentsDoc, CredentialDeletedDoc, CredentialPageDoc, CredentialViewDoc } from './credential.views';
 
 const R = SUBJECTS.registry;
@@ -59,10 +59,11 @@ export class CredentialsController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'delete; its secret becomes unrecoverable' })
+  @ApiOperation({ summary: 'delete; its secret becomes unrecoverable. In use by connections: 409 listing them (details.connection_ids), unless force=true detaches them' })
   @ApiOkResponse({ type: CredentialDeletedDoc })
-  delete(@Context() context: RequestContext, @Param() { id }: IdParams) {
-    return this.registry.call(R.deleteCredential, context, { credential_id: id });
+  @ApiErrors(400, 401, 403, 404, 409, 503)
+  delete(@Context() context: RequestContext, @Param() { id }: IdParams, @Query() { force }: DeleteCredentialQueryDto) {
+    return this.registry.call(R.deleteCredential, context, { credential_id: id, ...(force !== undefined ? { force } : {}) });
   }
 
   @Post(':id/test')

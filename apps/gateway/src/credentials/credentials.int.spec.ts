@@ -90,6 +90,32 @@ describe('credentials over HTTP (real NATS, Redis and registry)', () => {
     expect(cleared).toMatchObject({ status: 200, body: { credential_id: null } });
   });
 
+  it('refuses to delete a credential still used by connections (409 listing them); force=true detaches them, in their histories', async () => {
+    const credential = (await call('POST', CREDENTIALS, admin, { name: 'in use', kind: 'prometheus', secret: { token: SECOND } })).body.id;
+    const used = (await call('POST', '/api/integrations/connections', operator, { kind: 'prometheus', name: 'user of it', metadata: { url: 'http://127.0.0.1:9/u' }, credential_id: credential }))
+      .body.id;
+    const path = `${CREDENTIALS}/${credential}`;
+    await waitFor(async () => (await call('GET', '/api/integrations/connections?pagesize=100', viewer)).body.connections.some((c: { id: string }) => c.id === used) || undefined, {
+      message: 'the read model has the connection',
+    });
+    const refused = await call('DELETE', path, admin);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toEqual({ error: { code: 'conflict', message: expect.stringContaining('force=true'), details: { connection_ids: [used] } } });
+    expect(await call('DELETE', `${path}?force=maybe`, admin)).toMatchObject({ status: 400, body: { error: { details: { fields: [expect.objectContaining({ field: 'force' })] } } } });
+
+    expect(await call('DELETE', `${path}?force=true`, admin)).toMatchObject({ status: 200, body: { id: credential } });
+    expect(await call('GET', path, viewer)).toMatchObject({ status: 404 });
+    expect((await call('GET', `/api/integrations/connections/${used}`, viewer)).body.credential_id).toBeNull();
+    const history = await call('GET', `/api/integrations/connections/${used}/history`, viewer);
+    expect(JSON.stringify(history.body)).toContain('"credential_id":null');
+  });
+
+  it('six concurrent DELETEs of one credential: one 200, five 404, no 5xx', async () => {
+    const path = `${CREDENTIALS}/${(await call('POST', CREDENTIALS, admin, { name: 'raced', kind: 'prometheus', secret: { token: SECOND } })).body.id}`;
+    const statuses = (await Promise.all(Array.from({ length: 6 }, () => call('DELETE', path, admin)))).map((answer) => answer.status).sort();
+    expect(statuses).toEqual([200, 404, 404, 404, 404, 404]);
+  });
+
   it("takes Meshery's type for the kind; both with different values, or neither, is a 400 naming the field", async () => {
     const typed = await call('POST', CREDENTIALS, admin, { name: 'typed', type: 'grafana', secret: { api_key: API_KEY } });
     expect(typed).toMatchObject({ status: 201, body: { kind: 'grafana', secret_fields: ['api_key'] } });
