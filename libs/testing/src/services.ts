@@ -41,6 +41,9 @@ export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=64'];
  */
 export const SETUP_TIMEOUT_MS = 120_000;
 
+/** How long a test waits for a condition (an awaited `waitFor`) that comes sooner on a faster machine. */
+export const CONDITION_TIMEOUT_MS = 30_000;
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 

@@ -1,7 +1,7 @@
 import { JSONCodec, type NatsConnection } from 'nats';
 import { connectionEventSubject, INTEGRATION_STREAMS, type ConnectionEvent, type IntegrationEvent } from '@clp/contracts';
 import { connectNats, ensureStream } from '@clp/messaging';
-import { SETUP_TIMEOUT_MS, startNats, waitFor, type TestServer } from '@clp/testing';
+import { CONDITION_TIMEOUT_MS, SETUP_TIMEOUT_MS, startNats, waitFor, type TestServer } from '@clp/testing';
 import { startHealthMonitor, type RunningHealthMonitor } from './health-monitor.runtime';
 import { probeSlot, unitHash } from './schedule';
 import type { ConnectivityProber, ProbeObservation, TransitionRequester } from './ports';
@@ -11,8 +11,6 @@ const quiet = { log: () => undefined, warn: () => undefined, debug: () => undefi
 const CONNECTIONS = 10_000;
 const settings = { intervalMs: 3000, jitter: 0.1, concurrency: 256, failuresToDisconnect: 2, successesToReconnect: 1 };
 const MEMBER_TTL_MS = 1500;
-// A member's share moves at a renewal (a third of the TTL) or an expiry; on a busy machine that may take a while.
-const HANDOVER_TIMEOUT_MS = 30_000;
 const idOf = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
 /** A connection as the registry's relay would have put it on the bus: registered, so a passing probe asks for nothing. */
@@ -132,7 +130,7 @@ describe('health monitor replicas sharing 10,000 connections (real NATS: the str
     // b stops (it leaves the bucket): a takes everything at its next renewal, and probes every connection alone.
     const leaving = Date.now();
     await b.stop();
-    await waitFor(() => a.monitor.ownedCount() === CONNECTIONS, { timeoutMs: HANDOVER_TIMEOUT_MS, message: 'a owns everything' });
+    await waitFor(() => a.monitor.ownedCount() === CONNECTIONS, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'a owns everything' });
     const handedOver = Date.now();
     await probedTimes(1, handedOver);
     const afterLeave = probesBetween(handedOver, Date.now());
@@ -142,14 +140,14 @@ describe('health monitor replicas sharing 10,000 connections (real NATS: the str
     // c joins, then dies without leaving (its NATS connection closed): its key expires and a takes its share back.
     const joined = Date.now();
     const c = await startReplica('discovery-c');
-    await waitFor(() => c.monitor.size === CONNECTIONS && a.monitor.ownedCount() + c.monitor.ownedCount() === CONNECTIONS, { timeoutMs: HANDOVER_TIMEOUT_MS, message: 'c took a share' });
+    await waitFor(() => c.monitor.size === CONNECTIONS && a.monitor.ownedCount() + c.monitor.ownedCount() === CONNECTIONS, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'c took a share' });
     const shared = Date.now();
     expect(c.monitor.ownedCount()).toBeGreaterThan(CONNECTIONS * 0.4);
     const cReplica = replicas.find((r) => r.running === c)!;
     const died = Date.now();
     await cReplica.nc.close();
     void c.monitor.stop();
-    await waitFor(() => a.monitor.ownedCount() === CONNECTIONS, { timeoutMs: HANDOVER_TIMEOUT_MS, message: 'a owns everything again' });
+    await waitFor(() => a.monitor.ownedCount() === CONNECTIONS, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'a owns everything again' });
     const regained = Date.now();
     console.log(`a owned everything again ${regained - died} ms after c died (member TTL ${MEMBER_TTL_MS} ms)`);
 
