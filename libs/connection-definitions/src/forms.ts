@@ -30,10 +30,35 @@ const toFieldErrors = (prefix: string, errors: ErrorObject[] | null | undefined)
   return [...byField].map(([field, reasons]) => ({ field, reasons }));
 };
 
-/** The connection form's problems (empty when valid), named `metadata.<field>`. */
+const hasUserinfo = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A URL holding a user or password (`http://user:pw@host`) in any field of the form: metadata is
+ * shown to every viewer and recorded in events, so secrets go in a credential. Never echoed.
+ */
+const userinfoErrors = (metadata: unknown): FieldError[] =>
+  typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)
+    ? Object.entries(metadata)
+        .filter(([, value]) => typeof value === 'string' && hasUserinfo(value))
+        .map(([field]) => ({ field: `metadata.${field}`, reasons: ['must not hold a user or password: store them in a credential (credential_id or credential_secret)'] }))
+    : [];
+
+/**
+ * The connection form's problems (empty when valid), named `metadata.<field>`. Every path that
+ * stores or tests a connection's metadata (register, update, discovery, tests) checks it here.
+ */
 export const connectionFormErrors = (definition: KindDefinition, metadata: unknown): FieldError[] => {
   const validate = validatorsOf(definition).connection;
-  return validate(metadata) ? [] : toFieldErrors('metadata', validate.errors);
+  const inUrls = userinfoErrors(metadata);
+  const formErrors = validate(metadata) ? [] : toFieldErrors('metadata', validate.errors);
+  return [...inUrls, ...formErrors.filter((error) => !inUrls.some((u) => u.field === error.field))];
 };
 
 /** The credential form's problems (empty when valid), named `credential.<field>`. */

@@ -110,6 +110,23 @@ describe('validation by the gateway (real NATS, Redis and registry)', () => {
     expect(unknownKind.body.error.details.fields).toEqual([expect.objectContaining({ field: 'kind' })]);
   });
 
+  it('refuses a user or password inside a metadata URL (register, update, test), saying to use a credential, never echoing it', async () => {
+    const PASSWORD = 'pw-in-url-5521';
+    const created = await h.request('POST', CONNECTIONS, { token, body: { kind: 'prometheus', name: 'clean', metadata: { url: 'http://127.0.0.1:9/clean' } } });
+    expect(created.status).toBe(201);
+    for (const [method, path, body, field] of [
+      ['POST', CONNECTIONS, { kind: 'prometheus', name: 'p', metadata: { url: `http://ops:${PASSWORD}@127.0.0.1:9` } }, 'metadata.url'],
+      ['POST', CONNECTIONS, { kind: 'kubernetes', name: 'k', metadata: { server: `https://${PASSWORD}@127.0.0.1:6443` } }, 'metadata.server'],
+      ['PUT', `${CONNECTIONS}/${created.body.id}`, { metadata: { url: `http://ops:${PASSWORD}@127.0.0.1:9` } }, 'metadata.url'],
+      ['POST', `${CONNECTIONS}/test`, { kind: 'grafana', metadata: { url: `http://admin:${PASSWORD}@127.0.0.1:3000` } }, 'metadata.url'],
+    ] as const) {
+      const answer = await h.request(method, path, { token, body });
+      expect({ path, status: answer.status, code: answer.body?.error?.code }).toEqual({ path, status: 400, code: 'validation_failed' });
+      expect(answer.body.error.details.fields).toEqual([{ field, reasons: [expect.stringContaining('credential')] }]);
+      expect(answer.text).not.toContain(PASSWORD);
+    }
+  });
+
   it('accepts the list filters as JSON arrays, single values or repeated parameters', async () => {
     for (const query of [
       'status=["connected","not found"]&kind=["prometheus"]&type=observability',
