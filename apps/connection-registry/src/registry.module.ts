@@ -27,6 +27,7 @@ import { ConnectionQueriesController } from './queries/connection-queries.contro
 import { ConnectionProjection } from './read-model/connection-projection';
 import { EnvironmentMemberships } from './read-model/environment-memberships';
 import { ConnectionReadModel, READ_MODEL_PREFIX, REDIS } from './read-model/connection-read-model';
+import { ReadModelHealthController } from './read-model/read-model-health.controller';
 import { NATS_CONNECTION, RegistryRuntime } from './registry-runtime';
 
 /** The vault's master key; a local run without one gets a key for this process only. */
@@ -52,6 +53,7 @@ export class RegistryModule {
         RegistrationFlowController,
         TestConnectionController,
         DiscoverConnectionController,
+        ReadModelHealthController,
       ],
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },

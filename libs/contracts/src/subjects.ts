@@ -27,6 +27,7 @@ export const SUBJECTS = {
     listDefinitions: 'registry.query.list-definitions',
     listCredentials: 'registry.query.list-credentials',
     getCredential: 'registry.query.get-credential',
+    readModelHealth: 'registry.query.read-model-health',
   },
   environment: {
     createEnvironment: 'environment.cmd.create-environment',
@@ -47,6 +48,7 @@ export const SUBJECTS = {
     getWorkspace: 'environment.query.get-workspace',
     workspaceEnvironments: 'environment.query.workspace-environments',
     workspaceConnections: 'environment.query.workspace-connections',
+    readModelHealth: 'environment.query.read-model-health',
   },
   discovery: {
     importKubeconfig: 'discovery.cmd.import-kubeconfig',

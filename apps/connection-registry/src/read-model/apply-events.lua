@@ -2,8 +2,13 @@
 -- before the stored checkpoint was applied already and is skipped, so a redelivery changes nothing.
 -- ARGV[1] = namespace ("registry:"), ARGV[2] = the version active while no pointer is set,
 -- ARGV[3] = the version to write ("v1": keys under "registry:v1:"), ARGV[4] = 'live' | 'rebuild',
--- ARGV[5..] = events as JSON: { position, type, data, occurred_at, at_ms, user_id }.
--- Returns the number of events applied, or -1 when the version's role is not what the caller thinks.
+-- ARGV[5..] = per event, its position, type, stream and itself as JSON: { type, data, occurred_at, at_ms, user_id }.
+-- Returns { events passed, then position, type, stream, error of each event it could not apply },
+-- or -1 when the version's role is not what the caller thinks.
+-- An event that cannot be applied (JSON too deep for cjson, a field of the wrong type) is a dead
+-- letter, kept under <version>:dead-letters by position, and skipped: the checkpoint moves past
+-- it. Each event's apply reads, checks and encodes everything before its first write, so a
+-- failed event leaves its document as it was.
 local namespace, version = ARGV[1], ARGV[3]
 local active = redis.call('GET', namespace .. 'active') or ARGV[2]
 -- The live projection writes only the active version, a rebuild only another one: once a switch
@@ -17,7 +22,10 @@ local function docKey(id) return P .. 'conn:' .. id end
 local function idx(org, name) return P .. 'org:' .. org .. ':' .. name end
 
 local function searchText(doc)
-  local parts = { doc.name, doc.kind, doc.type, doc.sub_type }
+  local parts = {}
+  for _, value in ipairs({ doc.name, doc.kind, doc.type, doc.sub_type }) do
+    if type(value) == 'string' then parts[#parts + 1] = value end
+  end
   for _, tag in ipairs(doc.tags or {}) do parts[#parts + 1] = tag end
   if type(doc.metadata) == 'table' then
     for _, field in ipairs({ 'url', 'server', 'server_location' }) do
@@ -69,16 +77,41 @@ local function load(id)
   return doc
 end
 
+local function check(doc, field, kind)
+  if type(doc[field]) ~= kind then error(field .. ' is not a ' .. kind, 0) end
+end
+
+-- A document as stored, or an error before anything is written: the fields its keys and indexes
+-- are made of are checked, and cjson (which refuses tables nested past 1000) encodes it here.
 -- Redis's cjson writes an empty table as {}: the list of tags is written here, last. (A
 -- connection's environments are not in the document: the queries add them, see
 -- apply-environment-events.lua.)
-local function store(doc)
-  local created_ms, updated_ms, tags = doc.created_ms, doc.updated_ms, doc.tags or {}
+local function encode(doc)
+  for _, field in ipairs({ 'id', 'organization_id', 'kind', 'name', 'status' }) do check(doc, field, 'string') end
+  check(doc, 'created_ms', 'number')
+  check(doc, 'updated_ms', 'number')
+  local tags = doc.tags or {}
+  if type(tags) ~= 'table' then error('tags is not a list', 0) end
+  for _, tag in ipairs(tags) do
+    if type(tag) ~= 'string' then error('tags holds a value that is not a string', 0) end
+  end
+  local created_ms, updated_ms = doc.created_ms, doc.updated_ms
   doc.created_ms, doc.updated_ms, doc.tags = nil, nil, nil
-  local json = cjson.encode(doc)
-  redis.call('SET', docKey(doc.id), string.sub(json, 1, -2) .. ',"tags":' .. (#tags == 0 and '[]' or cjson.encode(tags)) .. '}')
+  local ok, json = pcall(cjson.encode, doc)
   doc.created_ms, doc.updated_ms, doc.tags = created_ms, updated_ms, tags
+  if not ok then error(json, 0) end
+  return string.sub(json, 1, -2) .. ',"tags":' .. (#tags == 0 and '[]' or cjson.encode(tags)) .. '}'
+end
+
+local function store(doc, json)
+  redis.call('SET', docKey(doc.id), json)
   index(doc, true)
+end
+
+local function copy(doc)
+  local new = {}
+  for field, value in pairs(doc) do new[field] = value end
+  return new
 end
 
 local function touch(doc, event)
@@ -90,7 +123,6 @@ local function apply(event)
   local data = event.data
   if event.type == 'ConnectionDiscovered' or event.type == 'ConnectionRegistered' then
     local old = load(data.connection_id)
-    if old then index(old, false) end
     local doc = {
       id = data.connection_id, organization_id = data.organization_id, kind = data.kind,
       type = data.type, sub_type = data.sub_type, name = data.name, fingerprint = data.fingerprint,
@@ -99,25 +131,32 @@ local function apply(event)
       created_at = event.occurred_at, created_ms = event.at_ms, deleted_at = cjson.null,
     }
     touch(doc, event)
-    store(doc)
+    local json = encode(doc)
+    if old then index(old, false) end
+    store(doc, json)
   elseif event.type == 'StatusChanged' then
-    local doc = load(data.connection_id)
-    if not doc then return end
-    index(doc, false)
+    local old = load(data.connection_id)
+    if not old then return end
+    if data.to == 'deleted' then
+      index(old, false)
+      redis.call('DEL', docKey(old.id))
+      return
+    end
+    local doc = copy(old)
     doc.status = data.to
     touch(doc, event)
-    if data.to == 'deleted' then
-      redis.call('DEL', docKey(doc.id))
-    else
-      store(doc)
-    end
+    local json = encode(doc)
+    index(old, false)
+    store(doc, json)
   elseif event.type == 'ConnectionUpdated' then
-    local doc = load(data.connection_id)
-    if not doc then return end
-    index(doc, false)
+    local old = load(data.connection_id)
+    if not old then return end
+    local doc = copy(old)
     for field, value in pairs(data.changes) do doc[field] = value end
     touch(doc, event)
-    store(doc)
+    local json = encode(doc)
+    index(old, false)
+    store(doc, json)
   elseif event.type == 'ConnectionDeleted' then
     local doc = load(data.connection_id)
     if doc then
@@ -144,15 +183,20 @@ local function apply(event)
   end
 end
 
-local applied = 0
-for i = 5, #ARGV do
-  local event = cjson.decode(ARGV[i])
+local result = { 0 }
+for i = 5, #ARGV, 4 do
+  local position, eventType, stream = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   -- Positions are zero-padded strings: compared as strings, they keep 64-bit order.
-  if event.position > current then
-    apply(event)
-    current = event.position
-    applied = applied + 1
+  if position > current then
+    local ok, err = pcall(function() apply(cjson.decode(ARGV[i + 3])) end)
+    if not ok then
+      local message = string.sub(tostring(err), 1, 500)
+      redis.call('HSET', P .. 'dead-letters', position, cjson.encode({ position = position, type = eventType, stream = stream, error = message }))
+      for _, value in ipairs({ position, eventType, stream, message }) do result[#result + 1] = value end
+    end
+    current = position
+    result[1] = result[1] + 1
   end
 end
-if applied > 0 then redis.call('SET', checkpointKey, current) end
-return applied
+if result[1] > 0 then redis.call('SET', checkpointKey, current) end
+return result

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { AssignedEnvironment, ConnectionPage, ConnectionsStatusPage, ConnectionView, CredentialDescriptor, CredentialView, Status } from '@clp/contracts';
 import { KIND_DEFINITIONS } from '@clp/connection-definitions';
@@ -71,6 +71,7 @@ const kindsFor = (kinds: string[] | undefined, types: string[] | undefined): str
 /** The registry's Redis read model (design.md §5): written only by projections, read by queries. */
 @Injectable()
 export class ConnectionReadModel {
+  private readonly logger = new Logger(ConnectionReadModel.name);
   readonly namespace: string;
   readonly initialVersion: string;
   private readonly scripts: Record<'apply' | 'list' | 'position' | 'credentials' | 'get' | 'summary', LuaScript>;
@@ -104,17 +105,31 @@ export class ConnectionReadModel {
    */
   async apply(events: RecordedEvent[], version: string, role: 'live' | 'rebuild' = 'live'): Promise<number> {
     if (events.length === 0) return 0;
-    const encoded = events.map((e) =>
+    const encoded = events.flatMap((e) => [
+      e.position,
+      e.type,
+      e.stream,
       JSON.stringify({
-        position: e.position,
         type: e.type,
         data: e.data,
         occurred_at: e.metadata.occurred_at,
         at_ms: Date.parse(e.metadata.occurred_at),
         user_id: e.metadata.actor.type === 'user' ? e.metadata.actor.id : undefined,
       }),
-    );
-    return (await this.scripts.apply(this.namespace, this.initialVersion, version, role, ...encoded)) as number;
+    ]);
+    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, ...encoded)) as number | [number, ...string[]];
+    if (!Array.isArray(result)) return result;
+    const [passed, ...dead] = result;
+    for (let i = 0; i < dead.length; i += 4) {
+      this.logger.error(`dead letter: ${dead[i + 1]} at ${dead[i]} of ${dead[i + 2]} cannot be applied to ${version}, skipped: ${dead[i + 3]}`);
+    }
+    return passed;
+  }
+
+  /** The events the active version could not apply and skipped (apply-events.lua), for readiness. */
+  async deadLetters(): Promise<number> {
+    const { version } = await this.position();
+    return this.redis.hlen(`${this.prefixOf(version)}dead-letters`);
   }
 
   /** The environments a connection is assigned to, as its document shows them (environment-memberships.ts). */

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { EventStoreDBClient, StreamNotFoundError } from '@eventstore/db-client';
 import Redis from 'ioredis';
 import type { JetStreamManager, NatsConnection } from 'nats';
+import { SUBJECTS } from '@clp/contracts';
+import { Requester } from '@clp/messaging';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { NATS_CONNECTION } from '../registry/registry-connection';
 
@@ -14,6 +16,16 @@ export interface CheckResult {
 }
 
 export type Dependency = 'nats' | 'redis' | 'event_store';
+
+/** A service's read models as it reports them: the events they could not apply and skipped. */
+export interface ReadModelReport {
+  dead_letters?: number;
+  error?: string;
+}
+
+/** The services whose read models readiness shows, and the subject each answers on. */
+const READ_MODEL_SERVICES = { registry: SUBJECTS.registry.readModelHealth, environment: SUBJECTS.environment.readModelHealth };
+export type ReadModelService = keyof typeof READ_MODEL_SERVICES;
 
 const within = <T>(promise: Promise<T>, ms: number): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
@@ -56,6 +68,22 @@ export class Readiness implements OnApplicationShutdown {
       this.run(() => this.pingEventStore()),
     ]);
     return { nats, redis, event_store };
+  }
+
+  /**
+   * Each service's report of its read models (dead letters: events skipped, see docs/registry.md).
+   * Shown, not judged: a dead letter or a service that does not answer leaves the gateway ready.
+   */
+  async readModels(): Promise<Record<ReadModelService, ReadModelReport>> {
+    const requester = new Requester(this.nc, { timeoutMs: CHECK_TIMEOUT_MS });
+    const services = Object.keys(READ_MODEL_SERVICES) as ReadModelService[];
+    const reports = await Promise.all(
+      services.map(async (service): Promise<ReadModelReport> => {
+        const reply = await requester.send(READ_MODEL_SERVICES[service], {}).catch((error: Error) => ({ error: { message: error.message } }));
+        return 'error' in reply ? { error: reply.error.message } : (reply.result as ReadModelReport);
+      }),
+    );
+    return Object.fromEntries(services.map((service, i) => [service, reports[i]])) as Record<ReadModelService, ReadModelReport>;
   }
 
   private async run(probe: () => Promise<unknown>): Promise<CheckResult> {
