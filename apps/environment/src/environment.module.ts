@@ -13,6 +13,7 @@ import { EnvironmentRuntime } from './environment-runtime';
 import { QueriesController } from './queries/queries.controller';
 import { EnvironmentProjection } from './read-model/environment-projection';
 import { EnvironmentReadModel, READ_MODEL_PREFIX, REDIS } from './read-model/environment-read-model';
+import { ReadModelHealthController } from './read-model/read-model-health.controller';
 import { NATS_CONNECTION } from './shell/nats-connection';
 import { StreamCommands } from './shell/stream-commands';
 import { WorkspaceHandlers } from './workspaces/workspace-handlers';
@@ -23,7 +24,7 @@ export class EnvironmentModule {
   static forRoot(config: EnvironmentConfig): DynamicModule {
     return {
       module: EnvironmentModule,
-      controllers: [EnvironmentsController, WorkspacesController, QueriesController],
+      controllers: [EnvironmentsController, WorkspacesController, QueriesController, ReadModelHealthController],
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
         {

@@ -6,7 +6,12 @@
 -- ARGV[1] = namespace ("environment:"), ARGV[2] = the version active while no pointer is set,
 -- ARGV[3] = the version to write, ARGV[4] = 'live' | 'rebuild', ARGV[5] = 'store' | 'connections',
 -- ARGV[6..] = events as encode-events.ts makes them.
--- Returns the number of events applied, or -1 when the version's role is not what the caller thinks.
+-- Returns { events passed, then position, type, error of each event it could not apply }, or -1
+-- when the version's role is not what the caller thinks.
+-- An event that cannot be applied (an id that is not a string, one encode-events.ts could not
+-- encode: `poison`) is a dead letter, kept under <version>:dead-letters by source and position,
+-- and skipped: the checkpoint moves past it. The ids its keys are made of are checked before its
+-- first write; the document fields come encoded from encode-events.ts, so nothing is encoded here.
 local namespace, version = ARGV[1], ARGV[3]
 local active = redis.call('GET', namespace .. 'active') or ARGV[2]
 if (ARGV[4] == 'live') ~= (version == active) then return -1 end
@@ -183,15 +188,29 @@ local function apply(e)
   end
 end
 
-local applied = 0
+local function checked(e)
+  if e.poison then error(e.poison, 0) end
+  if type(e.org) ~= 'string' then error('org is not a string', 0) end
+  for _, field in ipairs({ 'env', 'ws', 'conn' }) do
+    if e[field] ~= nil and type(e[field]) ~= 'string' then error(field .. ' is not a string', 0) end
+  end
+  return e
+end
+
+local result = { 0 }
 for i = 6, #ARGV do
   local event = cjson.decode(ARGV[i])
   -- Positions are zero-padded strings: compared as strings, they keep 64-bit order.
   if event.position > current then
-    apply(event)
+    local ok, err = pcall(function() apply(checked(event)) end)
+    if not ok then
+      local message = string.sub(tostring(err), 1, 500)
+      redis.call('HSET', P .. 'dead-letters', ARGV[5] .. ':' .. event.position, cjson.encode({ source = ARGV[5], position = event.position, type = event.type, error = message }))
+      for _, value in ipairs({ event.position, tostring(event.type), message }) do result[#result + 1] = value end
+    end
     current = event.position
-    applied = applied + 1
+    result[1] = result[1] + 1
   end
 end
-if applied > 0 then redis.call('SET', checkpointKey, current) end
-return applied
+if result[1] > 0 then redis.call('SET', checkpointKey, current) end
+return result

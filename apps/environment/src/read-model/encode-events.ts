@@ -24,6 +24,8 @@ export interface EncodedEvent {
   fixed?: string;
   /** Connections: the status a StatusChanged moves to. */
   to?: string;
+  /** Why the event could not be encoded: the script records it as a dead letter. */
+  poison?: string;
 }
 
 const fields = (values: Record<string, unknown>): Record<string, string> =>

@@ -10,8 +10,14 @@ import { EnvironmentReadModel, REFUSED, type Source } from './environment-read-m
 /** The store's part of the read model: environments and workspaces (name claims are the commands' business only). */
 export const READ_MODEL_EVENTS: AllFilter = { streamPrefixes: ['environment-', 'workspace-'] };
 
-export const encodeRecorded = (e: RecordedEvent): EncodedEvent =>
-  encodeStoreEvent({ type: e.type, data: e.data } as EnvironmentEvent | WorkspaceEvent, e.position, e.metadata.occurred_at);
+/** An event that cannot be encoded is passed on as `poison`: the script dead-letters it and moves on. */
+export const encodeRecorded = (e: RecordedEvent): EncodedEvent => {
+  try {
+    return encodeStoreEvent({ type: e.type, data: e.data } as EnvironmentEvent | WorkspaceEvent, e.position, e.metadata.occurred_at);
+  } catch (error) {
+    return { position: e.position, type: e.type, at: '', at_ms: 0, org: '', poison: `cannot be encoded: ${(error as Error).message}` };
+  }
+};
 
 interface Reader extends AsyncIterable<EncodedEvent> {
   stop(): Promise<void>;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RawJson } from '@clp/messaging';
 import type { Order } from '../shell/command-context';
@@ -63,11 +63,12 @@ const DOC = { envs: 'env:', denvs: 'env:', ws: 'ws:', conns: 'conn:' } as const;
 /** The environment service's Redis read model (design.md §5): written only by its projections, read by queries. */
 @Injectable()
 export class EnvironmentReadModel {
+  private readonly logger = new Logger(EnvironmentReadModel.name);
   readonly namespace: string;
   readonly initialVersion: string;
   private readonly scripts: Record<'apply' | 'list' | 'position' | 'members' | 'deletedBefore' | 'isMember' | 'switch', LuaScript>;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(READ_MODEL_PREFIX) prefix: string) {
+  constructor(@Inject(REDIS) private readonly redis: Redis, @Inject(READ_MODEL_PREFIX) prefix: string) {
     ({ namespace: this.namespace, initialVersion: this.initialVersion } = parseReadModelPrefix(prefix));
     this.scripts = {
       apply: luaScript(redis, 'environmentApplyEvents', script('apply-events.lua')),
@@ -96,7 +97,21 @@ export class EnvironmentReadModel {
    */
   async apply(source: Source, events: EncodedEvent[], version: string, role: 'live' | 'rebuild' = 'live'): Promise<number> {
     if (events.length === 0) return 0;
-    return (await this.scripts.apply(this.namespace, this.initialVersion, version, role, source, ...events.map((e) => JSON.stringify(e)))) as number;
+    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, source, ...events.map((e) => JSON.stringify(e)))) as
+      | number
+      | [number, ...string[]];
+    if (!Array.isArray(result)) return result;
+    const [passed, ...dead] = result;
+    for (let i = 0; i < dead.length; i += 3) {
+      this.logger.error(`dead letter: ${dead[i + 1]} at ${dead[i]} of ${source} cannot be applied to ${version}, skipped: ${dead[i + 2]}`);
+    }
+    return passed;
+  }
+
+  /** The events the active version could not apply and skipped (apply-events.lua), for readiness. */
+  async deadLetters(): Promise<number> {
+    const { version } = await this.position();
+    return this.redis.hlen(`${this.namespace}${version}:dead-letters`);
   }
 
   /** Makes `version` active once it has caught up; otherwise answers the live checkpoints to reach. */
