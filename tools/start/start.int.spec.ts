@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { connect } from 'nats';
-import { freePort, startNats, startRedis, waitFor, waitForOutput, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
+import { CONDITION_TIMEOUT_MS, freePort, startNats, startRedis, waitFor, waitForOutput, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
 import { issueToken } from '../../apps/gateway/src/auth/tokens';
 import { READY_HEADLINE } from './ready-block';
 
@@ -157,6 +157,36 @@ describe('npm start', () => {
     2 * START_TIMEOUT_MS,
   );
 
+  it(
+    'restarts the nats-server it started when it is killed; the services reconnect and keep running',
+    async () => {
+      const [natsPort, redisPort, port] = [await freePort(), await freePort(), await freePort()];
+      launcher = launch({ NATS_URL: `nats://127.0.0.1:${natsPort}`, REDIS_URL: `redis://127.0.0.1:${redisPort}`, PORT: String(port), DATA_DIR: dataDir });
+      await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
+      const before = launcher.pids();
+
+      process.kill(before.nats, 'SIGKILL');
+      const back = await waitFor(() => launcher!.output().match(/^\[start\]\s+nats is back \(pid (\d+)\)$/m), { timeoutMs: START_TIMEOUT_MS, message: 'nats back' });
+      expect(launcher.output()).toMatch(/^\[start\]\s+nats was killed by SIGKILL; restarting in 0\.5 s$/m);
+      const after = launcher.pids();
+      expect(after.nats).toBe(Number(back[1]));
+      // JetStream kept its streams under DATA_DIR/nats.
+      expect(await natsHasJetStream(`nats://127.0.0.1:${natsPort}`)).toBe(true);
+      if (WITH_GATEWAY) {
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the gateway ready again' });
+      }
+      const notNats = (pids: Record<string, number>) => Object.entries(pids).filter(([name]) => name !== 'nats');
+      expect(notNats(after)).toEqual(notNats(before));
+      notNats(before).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: true }));
+      expect(launcher.output().match(/restarting in/g)).toHaveLength(1);
+
+      launcher.child.kill('SIGTERM');
+      expect(await launcher.exited).toBe(0);
+      Object.entries(after).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: false }));
+    },
+    2 * START_TIMEOUT_MS,
+  );
+
   describe('with NATS and Redis already running', () => {
     let nats: TestServer;
     let redis: TestServer;
@@ -190,27 +220,33 @@ describe('npm start', () => {
     );
 
     it(
-      'restarts a service killed with SIGKILL while the others run on, and still stops them all on SIGTERM',
+      'restarts each service killed with SIGKILL while the others run on, and still stops them all on SIGTERM',
       async () => {
         const port = await freePort();
         launcher = launch({ NATS_URL: nats.url, REDIS_URL: redis.url, PORT: String(port), DATA_DIR: dataDir, AUTH_JWT_SECRET: JWT_SECRET });
         await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
-        const before = launcher.pids();
+        const without = (pids: Record<string, number>, name: string) => Object.entries(pids).filter(([other]) => other !== name);
 
-        process.kill(before.registry, 'SIGKILL');
-        await waitFor(() => /registry was killed by SIGKILL; restarting in 0\.5 s/.test(launcher!.output()), { timeoutMs: START_TIMEOUT_MS, message: 'the restart announced' });
-        const back = await waitFor(() => launcher!.output().match(/^\[start\]\s+registry is back \(pid (\d+)\)$/m), { timeoutMs: START_TIMEOUT_MS, message: 'the registry back' });
+        // Each in turn: its first death, so the first back-off.
+        for (const name of SERVICES) {
+          const before = launcher.pids();
+          process.kill(before[name], 'SIGKILL');
+          const back = await waitFor(() => launcher!.output().match(new RegExp(`^\\[start\\]\\s+${name} is back \\(pid (\\d+)\\)$`, 'm')), {
+            timeoutMs: START_TIMEOUT_MS,
+            message: `${name} back`,
+          });
+          expect(launcher.output()).toMatch(new RegExp(`^\\[start\\]\\s+${name} was killed by SIGKILL; restarting in 0\\.5 s$`, 'm'));
+          const after = launcher.pids();
+          expect({ name, pid: after[name] }).toEqual({ name, pid: Number(back[1]) });
+          expect(after[name]).not.toBe(before[name]);
+          // Nobody else was stopped or started again.
+          expect(without(after, name)).toEqual(without(before, name));
+          Object.entries(after).forEach(([other, pid]) => expect({ other, alive: alive(pid) }).toEqual({ other, alive: true }));
+        }
         const after = launcher.pids();
-        expect(after.registry).toBe(Number(back[1]));
-        expect(after.registry).not.toBe(before.registry);
-        expect(alive(after.registry)).toBe(true);
-        // Nobody else was stopped or started again.
-        const others = (pids: Record<string, number>) => Object.entries(pids).filter(([name]) => name !== 'registry');
-        expect(others(after)).toEqual(others(before));
-        others(before).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: true }));
 
         if (WITH_GATEWAY) {
-          // The new registry takes commands: a connection created through the gateway is listed (once its read model has it).
+          // The restarted gateway and registry take commands: a connection created is listed (once its read model has it).
           const headers = { authorization: `Bearer ${issueToken(JWT_SECRET, { org: 'org-start', user: 'sam', role: 'admin' })}`, 'content-type': 'application/json' };
           const body = JSON.stringify({ kind: 'prometheus', name: 'after the crash', metadata: { url: 'http://127.0.0.1:9/' } });
           const created = await waitFor(
@@ -218,10 +254,10 @@ describe('npm start', () => {
               const answer = await fetch(`http://127.0.0.1:${port}/api/integrations/connections`, { method: 'POST', headers, body });
               return answer.status === 201 ? ((await answer.json()) as { id: string }) : undefined;
             },
-            { timeoutMs: 30_000, message: 'a connection created after the restart' },
+            { timeoutMs: CONDITION_TIMEOUT_MS, message: 'a connection created after the restart' },
           );
           await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/integrations/connections/${created.id}`, { headers })).status === 200, {
-            timeoutMs: 30_000,
+            timeoutMs: CONDITION_TIMEOUT_MS,
             message: 'the new connection read back',
           });
         }
@@ -229,10 +265,10 @@ describe('npm start', () => {
         launcher.child.kill('SIGTERM');
         expect(await launcher.exited).toBe(0);
         Object.entries(after).forEach(([name, pid]) => expect({ name, alive: alive(pid) }).toEqual({ name, alive: false }));
-        // Only the killed registry was restarted; stopping restarted nothing.
-        expect(launcher.output().match(/restarting in/g)).toHaveLength(1);
+        // Only the killed services were restarted, once each; stopping restarted nothing.
+        expect(launcher.output().match(/restarting in/g)).toHaveLength(SERVICES.length);
       },
-      3 * START_TIMEOUT_MS,
+      (SERVICES.length + 2) * START_TIMEOUT_MS,
     );
 
     it(
