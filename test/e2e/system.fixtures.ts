@@ -38,8 +38,12 @@ export interface RunningSystem {
    */
   readonly responseViolations: ResponseViolation[];
   startRegistry(): Promise<void>;
+  /** Starts the environment service again (after `environment.kill()` or `stop()`). */
+  startEnvironment(): Promise<void>;
   /** Starts the notification service again (after `notification.kill()` or `stop()`). */
   startNotification(): Promise<void>;
+  /** Starts the gateway again on its port (after `gateway.kill()` or `stop()`). */
+  startGateway(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -73,12 +77,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       ready: /e2e-registry listening/,
     });
   let registry = await launchRegistry();
-  const environment = await startService({
-    name: 'environment',
-    entry: 'apps/environment/src/main.ts',
-    env: { ...common, INSTANCE_NAME: 'e2e-environment' },
-    ready: /e2e-environment listening/,
-  });
+  const launchEnvironment = () =>
+    startService({
+      name: 'environment',
+      entry: 'apps/environment/src/main.ts',
+      env: { ...common, INSTANCE_NAME: 'e2e-environment' },
+      ready: /e2e-environment listening/,
+    });
+  let environment = await launchEnvironment();
   const launchNotification = () =>
     startService({
       name: 'notification',
@@ -87,12 +93,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       ready: /e2e-notification listening/,
     });
   let notification = await launchNotification();
-  const gateway = await startService({
-    name: 'gateway',
-    entry: 'apps/gateway/src/main.ts',
-    env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000', ...options.gatewayEnv },
-    ready: /gateway listening on/,
-  });
+  const launchGateway = () =>
+    startService({
+      name: 'gateway',
+      entry: 'apps/gateway/src/main.ts',
+      env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000', ...options.gatewayEnv },
+      ready: /gateway listening on/,
+    });
+  let gateway = await launchGateway();
   const gatewayUrl = `http://127.0.0.1:${port}`;
   const proxy = options.validateResponses
     ? await startValidatingProxy(await (await fetch(`${gatewayUrl}/api/docs-json`)).text(), gatewayUrl)
@@ -112,11 +120,15 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     get registry() {
       return registry;
     },
-    environment,
+    get environment() {
+      return environment;
+    },
     get notification() {
       return notification;
     },
-    gateway,
+    get gateway() {
+      return gateway;
+    },
     token,
     bodies,
     responseViolations,
@@ -145,8 +157,14 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     async startRegistry() {
       registry = await launchRegistry();
     },
+    async startEnvironment() {
+      environment = await launchEnvironment();
+    },
     async startNotification() {
       notification = await launchNotification();
+    },
+    async startGateway() {
+      gateway = await launchGateway();
     },
     async stop() {
       await Promise.all([gateway.stop(), environment.stop(), notification.stop(), registry.stop(), proxy?.stop()]);

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type JsMsg, type NatsConnection } from 'nats';
+import { HEADERS, INTEGRATION_STREAMS } from '@clp/contracts';
+import { waitFor } from '@clp/testing';
+import { startSystem, type RunningSystem } from '../e2e/system.fixtures';
+
+// Issue 13, item 1: kill -9 of each service in turn, and of nats-server, under a bounded mixed
+// load over HTTP; then, from the outside, nothing acknowledged is lost and nothing is duplicated.
+// Kubeconfig imports are left out: they need the discovery service, which this system does not run.
+const ORG = 'org-faults';
+const admin = { organization_id: ORG, role: 'admin' as const };
+const viewer = { organization_id: ORG, role: 'viewer' as const };
+
+const CONNECTIONS = '/api/integrations/connections';
+const ENVIRONMENTS = '/api/environments';
+const EVENTS = '/api/system/events';
+
+const WORKERS = 4;
+/** The load goes on until every fault has been injected and at least this many operations were made… */
+const MIN_OPERATIONS = 400;
+/** …and never beyond this many. */
+const MAX_OPERATIONS = 2000;
+/** Operations the load makes while a killed process is down, before it is started again. */
+const OPERATIONS_WHILE_DOWN = 10;
+/** How long the system may take to come quiet, and each check to hold, after the load. */
+const SETTLE_MS = 60_000;
+
+/** The statuses a person may move a connection to from each (design.md §6.2), without deletion. */
+const NEXT: Record<string, string[]> = {
+  registered: ['connected', 'ignored', 'maintenance'],
+  connected: ['maintenance', 'disconnected'],
+  maintenance: ['connected', 'disconnected'],
+  disconnected: ['connected'],
+  ignored: ['registered'],
+};
+const NOTIFIED = ['ConnectionRegistered', 'StatusChanged'];
+
+interface StoredEvent {
+  type: string;
+  revision: number;
+  event_id: string;
+  data: { organization_id?: string; connection_id?: string; status?: string; from?: string; to?: string };
+}
+
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+
+describe('kill -9 of each service and of nats-server under a mixed load (faults: real processes)', () => {
+  let system: RunningSystem;
+  let nc: NatsConnection | undefined;
+  const environments: string[] = [];
+
+  // What the load did: acknowledged operations happened; the others may or may not have.
+  const acknowledgedCreates = new Map<string, string>();
+  const acknowledgedAssignments: Array<{ environment: string; connection: string }> = [];
+  const counts = { attempted: 0, acknowledged: 0, failed: 0 };
+  const outcomes: Record<string, number> = {};
+  const faults: string[] = [];
+
+  beforeAll(async () => {
+    system = await startSystem();
+    for (const name of ['faults-a', 'faults-b', 'faults-c']) {
+      const created = await system.http('POST', ENVIRONMENTS, { as: admin, body: { name } });
+      expect(created.status).toBe(201);
+      environments.push(created.body.id);
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await nc?.close();
+    await system?.stop();
+  });
+
+  /** One operation of the load: acknowledged when the answer is a 2xx, failed on anything else. */
+  const operation = async (name: string, method: string, path: string, body?: unknown, as: typeof admin | typeof viewer = admin) => {
+    counts.attempted++;
+    let outcome: string;
+    let reply: Awaited<ReturnType<RunningSystem['http']>> | undefined;
+    try {
+      reply = await system.http(method, path, { as, body });
+      outcome = String(reply.status);
+    } catch (error) {
+      outcome = (error as { cause?: { code?: string } }).cause?.code ?? 'network error';
+    }
+    const key = `${name} ${outcome}`;
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+    const ok = reply !== undefined && reply.status >= 200 && reply.status < 300;
+    counts[ok ? 'acknowledged' : 'failed']++;
+    return ok ? reply : undefined;
+  };
+
+  const worker = async (index: number, done: () => boolean) => {
+    const mine: string[] = [];
+    const assigned = new Set<string>();
+    while (!done()) {
+      const roll = Math.random();
+      if (mine.length < 2 || roll < 0.3) {
+        const name = `faults-${index}-${randomUUID().slice(0, 8)}`;
+        const reply = await operation('create', 'POST', CONNECTIONS, {
+          kind: 'github',
+          name,
+          skip_connectivity_test: true,
+          metadata: { url: 'https://github.com', owner: 'clp', repository: name },
+        });
+        if (reply) {
+          acknowledgedCreates.set(name, reply.body.id);
+          mine.push(reply.body.id);
+        }
+      } else if (roll < 0.65) {
+        const id = pick(mine);
+        const current = await operation('read', 'GET', `${CONNECTIONS}/${id}`, undefined, viewer);
+        const next = current && NEXT[current.body.status as string];
+        if (next) await operation('transition', 'PUT', `${CONNECTIONS}/${id}`, { status: pick(next), skip_connectivity_test: true });
+      } else if (roll < 0.85) {
+        const [environment, connection] = [pick(environments), pick(mine)];
+        if (assigned.has(`${environment}/${connection}`)) continue;
+        if (await operation('assign', 'POST', `${ENVIRONMENTS}/${environment}/connections/${connection}`)) {
+          assigned.add(`${environment}/${connection}`);
+          acknowledgedAssignments.push({ environment, connection });
+        }
+      } else {
+        await operation('notifications', 'GET', `${EVENTS}?pagesize=25`, undefined, viewer);
+      }
+    }
+  };
+
+  const serving = async () => {
+    const replies = await Promise.all(
+      [`${CONNECTIONS}?pagesize=1`, `${ENVIRONMENTS}?pagesize=1`, `${EVENTS}?pagesize=1`].map((path) =>
+        system.http('GET', path, { as: viewer }).catch(() => undefined),
+      ),
+    );
+    return replies.every((reply) => reply?.status === 200);
+  };
+
+  /** Kills a process under the load, lets the load run against its absence, starts it again. */
+  const inject = async (name: string, kill: () => Promise<void>, start: () => Promise<void>, loadStopped: () => boolean) => {
+    const underWay = counts.attempted + OPERATIONS_WHILE_DOWN;
+    await waitFor(() => counts.attempted >= underWay || loadStopped(), { timeoutMs: 60_000, message: `load under way before ${name} is killed` });
+    await kill();
+    const whileDown = counts.attempted + OPERATIONS_WHILE_DOWN;
+    await waitFor(() => counts.attempted >= whileDown || loadStopped(), { timeoutMs: 60_000, message: `load while ${name} is down` });
+    await start();
+    await waitFor(serving, { timeoutMs: 60_000, intervalMs: 100, message: `the system serving again after ${name} restarted` });
+    faults.push(name);
+  };
+
+  it('runs the load while each service and nats-server are killed and restarted', async () => {
+    let faultsDone = false;
+    let stopped = false;
+    const done = () => (faultsDone && counts.attempted >= MIN_OPERATIONS) || counts.attempted >= MAX_OPERATIONS;
+    const load = Promise.all(Array.from({ length: WORKERS }, (_, i) => worker(i, done))).finally(() => {
+      stopped = true;
+    });
+    const loadStopped = () => stopped;
+    try {
+      await inject('registry', () => system.registry.kill(), () => system.startRegistry(), loadStopped);
+      await inject('environment', () => system.environment.kill(), () => system.startEnvironment(), loadStopped);
+      await inject('notification', () => system.notification.kill(), () => system.startNotification(), loadStopped);
+      await inject('gateway', () => system.gateway.kill(), () => system.startGateway(), loadStopped);
+      await inject('nats-server', () => system.nats.kill(), () => system.nats.start(), loadStopped);
+    } finally {
+      faultsDone = true;
+      await load;
+    }
+    console.log(`faults: ${faults.join(', ')}; operations: ${JSON.stringify(counts)}; outcomes: ${JSON.stringify(outcomes)}`);
+    expect(faults).toEqual(['registry', 'environment', 'notification', 'gateway', 'nats-server']);
+    // The faults happened under load: some operations failed, and most did not.
+    expect(counts.failed).toBeGreaterThan(0);
+    expect(acknowledgedCreates.size).toBeGreaterThan(20);
+    expect(acknowledgedAssignments.length).toBeGreaterThan(10);
+  }, 300_000);
+
+  // --- the checks, from the outside: HTTP, and the bus and the store read with a NATS client ---
+
+  /** Every message of a JetStream stream (optionally of one subject filter), oldest first. */
+  const readStream = async (stream: string, filter?: string): Promise<JsMsg[]> => {
+    const js = (nc as NatsConnection).jetstream();
+    const consumer = await js.consumers.get(stream, filter ? { filterSubjects: filter } : {});
+    const { num_pending } = await consumer.info();
+    const messages: JsMsg[] = [];
+    if (num_pending === 0) return messages;
+    const iterator = await consumer.consume();
+    for await (const message of iterator) {
+      messages.push(message);
+      if (message.info.pending === 0) break;
+    }
+    await iterator.close();
+    await consumer.delete().catch(() => undefined);
+    return messages;
+  };
+
+  /** The registry's store: every event of every connection, per connection, in order. */
+  const storedEvents = async (): Promise<Map<string, StoredEvent[]>> => {
+    const byConnection = new Map<string, StoredEvent[]>();
+    for (const message of await readStream('ES_REGISTRY', 'es.registry.connection.>')) {
+      const commit = message.json<{ events: Array<{ type: string; data: StoredEvent['data']; metadata: { event_id: string } }> }>();
+      const id = message.subject.split('.').at(-1) as string;
+      const events = byConnection.get(id) ?? [];
+      events.push(...commit.events.map((e) => ({ type: e.type, revision: message.seq, event_id: e.metadata.event_id, data: e.data })));
+      byConnection.set(id, events);
+    }
+    return byConnection;
+  };
+
+  /** Every problem found by `check`, once it finds none or the system has had time to settle. */
+  const settled = async (check: () => Promise<string[]>): Promise<string[]> => {
+    let problems: string[] = [];
+    await waitFor(
+      async () => {
+        problems = await check();
+        return problems.length === 0;
+      },
+      { timeoutMs: SETTLE_MS, intervalMs: 500 },
+    ).catch(() => undefined);
+    return problems;
+  };
+
+  const ours = async () => new Map([...(await storedEvents())].filter(([, events]) => events[0]?.data.organization_id === ORG));
+
+  const listed = async (): Promise<Array<{ id: string; name: string; status: string }>> => {
+    const rows: Array<{ id: string; name: string; status: string }> = [];
+    for (let page = 0; ; page++) {
+      const reply = await system.http('GET', `${CONNECTIONS}?pagesize=100&page=${page}`, { as: viewer });
+      if (reply.status !== 200) throw new Error(`list: ${reply.status} ${reply.text}`);
+      rows.push(...reply.body.connections);
+      if (rows.length >= reply.body.total_count || reply.body.connections.length === 0) return rows;
+    }
+  };
+
+  it('comes quiet: the bus holds as many connection events as the store, and every durable consumer has delivered all', async () => {
+    nc = await connect({ servers: system.nats.url });
+    const jsm = await nc.jetstreamManager();
+    const snapshot = async () => {
+      const stored = [...(await storedEvents()).values()].reduce((sum, events) => sum + events.length, 0);
+      const bus = (await jsm.streams.info(INTEGRATION_STREAMS.connections.name)).state.messages;
+      const consumers = [];
+      for (const stream of [INTEGRATION_STREAMS.connections.name, INTEGRATION_STREAMS.environments.name]) {
+        for await (const info of jsm.consumers.list(stream)) consumers.push(`${info.name}:${info.num_pending}/${info.num_ack_pending}`);
+      }
+      return { stored, bus, consumers };
+    };
+    const last = await waitFor(
+      async () => {
+        const now = await snapshot();
+        return now.bus >= now.stored && now.consumers.every((c) => c.endsWith(':0/0')) ? now : undefined;
+      },
+      { timeoutMs: SETTLE_MS, intervalMs: 500, message: 'the relay and every durable consumer caught up' },
+    );
+    expect(last.stored).toBeGreaterThan(acknowledgedCreates.size);
+  }, SETTLE_MS + 30_000);
+
+  it('lists every acknowledged create exactly once, by its unique name, and reads it', async () => {
+    const problems = await settled(async () => {
+      const rows = await listed();
+      const found: string[] = [];
+      for (const [name, id] of acknowledgedCreates) {
+        const matches = rows.filter((row) => row.name === name);
+        if (matches.length !== 1 || matches[0].id !== id) found.push(`${name} (${id}) listed ${matches.length} times: ${JSON.stringify(matches)}`);
+      }
+      const names = rows.map((row) => row.name);
+      const twice = names.filter((name, i) => names.indexOf(name) !== i);
+      if (twice.length > 0) found.push(`names listed more than once: ${twice.join(', ')}`);
+      for (const [name, id] of acknowledgedCreates) {
+        const read = await system.http('GET', `${CONNECTIONS}/${id}`, { as: viewer });
+        if (read.status !== 200 || read.body.name !== name) found.push(`${name} (${id}) read as ${read.status} ${read.text}`);
+      }
+      return found;
+    });
+    expect(problems).toEqual([]);
+  }, SETTLE_MS + 60_000);
+
+  it("gives every connection one unbroken history, the store's, and a read model at its last status", async () => {
+    const problems = await settled(async () => {
+      const found: string[] = [];
+      const rows = new Map((await listed()).map((row) => [row.id, row]));
+      const stored = await ours();
+      for (const id of acknowledgedCreates.values()) if (!stored.has(id)) found.push(`${id}: acknowledged, not in the store`);
+      for (const [id, events] of stored) {
+        const reply = await system.http('GET', `${CONNECTIONS}/${id}/history`, { as: viewer });
+        if (reply.status !== 200) {
+          found.push(`${id}: history ${reply.status}`);
+          continue;
+        }
+        const history: Array<{ type: string; revision: string; data: StoredEvent['data'] }> = reply.body.events;
+        const revisions = history.map((e) => Number(e.revision));
+        if (JSON.stringify(history.map((e) => [e.type, Number(e.revision)])) !== JSON.stringify(events.map((e) => [e.type, e.revision]))) {
+          found.push(`${id}: history ${JSON.stringify(history.map((e) => [e.type, e.revision]))} is not the store's ${JSON.stringify(events.map((e) => [e.type, e.revision]))}`);
+        }
+        // One commit is one revision: revisions never go back, and a commit's events are together.
+        if (revisions.some((revision, i) => i > 0 && revision < revisions[i - 1])) found.push(`${id}: revisions go back: ${revisions.join(', ')}`);
+        const ids = events.map((e) => e.event_id);
+        if (new Set(ids).size !== ids.length) found.push(`${id}: event ids repeat: ${ids.join(', ')}`);
+        let status: string | undefined;
+        for (const [i, event] of history.entries()) {
+          if (i === 0) {
+            if (event.type !== 'ConnectionRegistered') found.push(`${id}: starts with ${event.type}`);
+            status = event.data.status;
+          } else if (event.type === 'StatusChanged') {
+            if (event.data.from !== status) found.push(`${id}: StatusChanged from ${event.data.from} after ${status} (event ${i})`);
+            status = event.data.to;
+          } else if (event.type === 'ConnectionRegistered') found.push(`${id}: registered again (event ${i})`);
+        }
+        const row = rows.get(id);
+        if (row?.status !== status) found.push(`${id}: read model says ${row?.status}, history ends at ${status}`);
+      }
+      return found;
+    });
+    expect(problems).toEqual([]);
+  }, SETTLE_MS + 60_000);
+
+  it('has every stored connection event on the bus exactly once, with Nats-Msg-Id = its event id, and nothing else', async () => {
+    const problems = await settled(async () => {
+      const found: string[] = [];
+      const onBus = new Map<string, number>();
+      for (const message of await readStream(INTEGRATION_STREAMS.connections.name)) {
+        const id = message.headers?.get(HEADERS.messageId) ?? '';
+        const eventId = message.json<{ metadata: { event_id: string } }>().metadata.event_id;
+        if (id !== eventId) found.push(`bus message ${message.seq}: Nats-Msg-Id ${id}, event id ${eventId}`);
+        onBus.set(eventId, (onBus.get(eventId) ?? 0) + 1);
+      }
+      const stored = new Set<string>();
+      for (const [connection, events] of await storedEvents()) {
+        for (const event of events) {
+          stored.add(event.event_id);
+          const times = onBus.get(event.event_id) ?? 0;
+          if (times !== 1) found.push(`${connection} ${event.type} ${event.event_id}: on the bus ${times} times`);
+        }
+      }
+      for (const [eventId, times] of onBus) if (!stored.has(eventId)) found.push(`${eventId}: on the bus ${times} times, not in the store`);
+      return found;
+    });
+    expect(problems).toEqual([]);
+  }, SETTLE_MS + 60_000);
+
+  it("lists every acknowledged assignment in its environment's connections", async () => {
+    const problems = await settled(async () => {
+      const found: string[] = [];
+      for (const environment of environments) {
+        const members = new Set<string>();
+        for (let page = 0; ; page++) {
+          const reply = await system.http('GET', `${ENVIRONMENTS}/${environment}/connections?pagesize=100&page=${page}`, { as: viewer });
+          if (reply.status !== 200) throw new Error(`environment connections: ${reply.status} ${reply.text}`);
+          reply.body.connections.forEach((row: { id: string }) => members.add(row.id));
+          if (members.size >= reply.body.total_count || reply.body.connections.length === 0) break;
+        }
+        for (const { connection } of acknowledgedAssignments.filter((a) => a.environment === environment)) {
+          if (!members.has(connection)) found.push(`${connection} acknowledged in ${environment}, not listed`);
+        }
+      }
+      return found;
+    });
+    expect(problems).toEqual([]);
+  }, SETTLE_MS + 60_000);
+
+  it('has exactly one notification for every status change, and none for anything else', async () => {
+    const problems = await settled(async () => {
+      const found: string[] = [];
+      for (const [id, events] of await ours()) {
+        const reply = await system.http('GET', `${EVENTS}?acted_upon=${id}&pagesize=100`, { as: viewer });
+        if (reply.status !== 200) {
+          found.push(`${id}: notifications ${reply.status}`);
+          continue;
+        }
+        const notified: string[] = reply.body.events
+          .filter((n: { category: string }) => n.category === 'connection')
+          .map((n: { metadata: { event_id: string } }) => n.metadata.event_id)
+          .sort();
+        const changes = events.filter((e) => NOTIFIED.includes(e.type)).map((e) => e.event_id).sort();
+        if (JSON.stringify(notified) !== JSON.stringify(changes)) {
+          found.push(`${id}: ${changes.length} status changes, notifications ${JSON.stringify(notified)} for ${JSON.stringify(changes)}`);
+        }
+      }
+      return found;
+    });
+    expect(problems).toEqual([]);
+  }, SETTLE_MS + 60_000);
+});
