@@ -47,7 +47,7 @@ describe('a projection skips what it cannot apply and readiness shows it (issue 
 
   beforeAll(async () => {
     harness = await startGatewayHarness();
-    nc = await connectNats({ servers: harness.nats.url });
+    nc = await connectNats({ servers: harness.nats.url, name: 'dead-letters-test' });
     store = await JetStreamEventStore.create(nc, { context: 'registry' });
     redis = new Redis(harness.redis.url);
     token = harness.token(ORG, 'alice', 'admin');

@@ -21,7 +21,7 @@ describe('values no store keeps are 400s at the edge (issue 13)', () => {
   beforeAll(async () => {
     harness = await startGatewayHarness();
     token = harness.token('org-limits', 'alice', 'admin');
-    nc = await connectNats({ servers: harness.nats.url });
+    nc = await connectNats({ servers: harness.nats.url, name: 'json-limits-test' });
   });
   afterAll(async () => {
     await nc?.close();
