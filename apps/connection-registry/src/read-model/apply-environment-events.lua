@@ -3,10 +3,15 @@
 -- the checkpoint was applied already, so a redelivery or a second replica changes nothing.
 -- They live beside the versioned read model, not in it: a rebuild of the connections leaves them
 -- be, and the queries add a connection's list to its document as they read it.
--- ARGV[1] = prefix ("registry:environments:"), ARGV[2..] = messages as JSON: { seq, type, data }.
--- Returns the number of messages applied.
+-- ARGV[1] = prefix ("registry:environments:"), ARGV[2] = the last sequence this reader applied or
+-- saw applied ('0' at its start), ARGV[3..] = messages as JSON: { seq, type, data }.
+-- Returns the number of messages applied, or -1 when the checkpoint is gone although the reader
+-- had one (Redis was emptied): nothing is applied on what is left, the reader starts again from
+-- the stream's start.
 local P = ARGV[1]
-local checkpoint = tonumber(redis.call('GET', P .. 'checkpoint') or '0')
+local stored = redis.call('GET', P .. 'checkpoint')
+if not stored and tonumber(ARGV[2]) > 0 then return -1 end
+local checkpoint = tonumber(stored or '0')
 
 local function members(env) return P .. 'env:' .. env .. ':members' end
 local function nameKey(env) return P .. 'env:' .. env .. ':name' end
@@ -65,7 +70,7 @@ local function apply(event)
 end
 
 local applied = 0
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   local event = cjson.decode(ARGV[i])
   if event.seq > checkpoint then
     apply(event)

@@ -81,18 +81,31 @@ describe("a connection's environments, from ENVIRONMENT_EVENTS (real NATS and Re
     expect((await get(b.id)).environments).toEqual([{ id: 'env-2', name: 'development' }]);
   });
 
-  it('starts again from the stream when Redis lost them', async () => {
-    const c = await register('c');
+  it('rebuilds them by itself from the stream when Redis lost them, idle or not', async () => {
+    const [c, d, e] = [await register('c'), await register('d'), await register('e')];
     await publish('ConnectionAssigned', { environment_id: 'env-2', connection_id: c.id });
     await waitFor(async () => (await get(c.id)).environments.length === 1, { message: 'the assignment' });
     const redis = new Redis(h.redis.url);
-    const keys = await redis.keys('registry:environments:*');
-    expect(keys.length).toBeGreaterThan(0);
-    await redis.del(...keys);
-    redis.disconnect();
+    const wipe = async () => {
+      const keys = await redis.keys('registry:environments:*');
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    };
+
+    // Idle readers notice on their own; nobody restarts anything.
+    await wipe();
     expect((await get(c.id)).environments).toEqual([]);
-    await h.restart();
-    await waitFor(async () => (await get(c.id)).environments.length === 1, { message: 'the replayed assignment' });
+    await waitFor(async () => (await get(c.id)).environments.length === 1, { timeoutMs: 30_000, message: 'the assignment rebuilt' });
     expect((await get(c.id)).environments).toEqual([{ id: 'env-2', name: 'development' }]);
+
+    // A message arriving right after the loss is not applied on what is left: everything comes back.
+    await wipe();
+    await publish('ConnectionAssigned', { environment_id: 'env-2', connection_id: d.id });
+    await waitFor(async () => (await get(c.id)).environments.length === 1 && (await get(d.id)).environments.length === 1, {
+      timeoutMs: 30_000,
+      message: 'the old and the new assignment',
+    });
+    expect((await get(e.id)).environments).toEqual([]);
+    redis.disconnect();
   });
 });

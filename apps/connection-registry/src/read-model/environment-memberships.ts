@@ -9,6 +9,10 @@ import { READ_MODEL_PREFIX, REDIS, parseReadModelPrefix, script } from './connec
 import { luaScript, type LuaScript } from './lua-script';
 
 const STREAM = INTEGRATION_STREAMS.environments;
+/** What the script answers when the memberships' checkpoint vanished under a running reader. */
+const LOST = -1;
+/** How often an idle reader looks whether Redis still holds its checkpoint. */
+const CHECK_EVERY_MS = 2000;
 const APPLY = script('apply-environment-events.lua');
 
 /** Where the memberships live: beside the versioned read model, under its namespace. */
@@ -68,22 +72,47 @@ export class EnvironmentMemberships implements OnApplicationBootstrap, OnApplica
     await this.loop;
   }
 
+  private lost(messages: ConsumerMessages): void {
+    this.logger.warn('environment memberships gone from Redis: rebuilding them from the stream');
+    void messages.close();
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
         await ensureStream(await this.nc.jetstreamManager(), STREAM);
         const last = Number((await this.redis.get(`${this.prefix}checkpoint`)) ?? 0);
+        let seen = last;
         const consumer = await this.nc.jetstream().consumers.get(STREAM.name, {
           ...(last > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last + 1 } : {}),
         });
         this.messages = await consumer.consume({ max_messages: 1024 });
         if (this.stopped) void this.messages.close();
-        const decoded = (async function* (messages: ConsumerMessages) {
+        const messages = this.messages;
+        const decoded = (async function* () {
           for await (const message of messages) yield messageOf(message.seq, message.data);
-        })(this.messages);
-        for await (const batch of batchesOf(decoded, 500)) {
-          if (this.stopped) break;
-          await this.apply(this.prefix, ...batch.map((message) => JSON.stringify(message)));
+        })();
+        // Redis emptied while nothing arrives: seen by a look now and then, as the script sees it
+        // when something does. Either way the reader starts again, from the stream's start.
+        const watch = setInterval(() => {
+          if (seen === 0) return;
+          void this.redis.exists(`${this.prefix}checkpoint`).then(
+            (found) => found === 0 && this.lost(messages),
+            () => undefined,
+          );
+        }, CHECK_EVERY_MS);
+        try {
+          for await (const batch of batchesOf(decoded, 500)) {
+            if (this.stopped) break;
+            if ((await this.apply(this.prefix, seen, ...batch.map((message) => JSON.stringify(message)))) === LOST) {
+              this.lost(messages);
+              break;
+            }
+            seen = batch.at(-1)?.seq ?? seen;
+          }
+        } finally {
+          clearInterval(watch);
+          void messages.close();
         }
       } catch (error) {
         if (this.stopped) break;
