@@ -9,6 +9,8 @@ import { replyValidationPipe } from '@clp/messaging';
 import { resolveJwtSecret } from './auth/jwt-secret';
 import type { GatewayConfig } from './config';
 import { serveOpenApi } from './docs/openapi';
+import { clientErrorHandler, frameworkErrors, refuseLongUrls } from './errors/edge';
+import { MAX_PARAM_LENGTH } from './errors/error-response';
 import { HttpErrorFilter } from './errors/http-error.filter';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './errors/json-body';
 import { GatewayModule } from './gateway.module';
@@ -34,8 +36,15 @@ export const createGateway = async (
   logger?: LoggerService | LogLevel[] | false,
 ): Promise<NestFastifyApplication> => {
   const jwtSecret = resolveJwtSecret(config, (message) => new Logger('auth').log(message));
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: correlationIdOf });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: correlationIdOf,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
+    clientErrorHandler,
+  });
   const fastify = adapter.getInstance();
+  refuseLongUrls(fastify);
   acceptJsonBodiesOnly(fastify);
   // After the JSON parser: the kubeconfig upload also takes multipart (design.md §10), no other route does.
   void fastify.register(fastifyMultipart, { limits: MULTIPART_LIMITS });

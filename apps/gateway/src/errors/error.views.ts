@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ERROR_CODES } from '@clp/contracts';
+import { EDGE_ERROR_STATUS } from './error-response';
 
 export class ErrorBodyDoc {
-  @ApiProperty({ enum: [...ERROR_CODES, 'internal'] }) code!: string;
+  @ApiProperty({ enum: [...ERROR_CODES, 'internal', ...Object.keys(EDGE_ERROR_STATUS)] }) code!: string;
   @ApiProperty({ description: 'safe to show: never a secret' }) message!: string;
   @ApiProperty({
     type: 'object',
