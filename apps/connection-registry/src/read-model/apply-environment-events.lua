@@ -5,7 +5,7 @@
 -- be, and the queries add a connection's list to its document as they read it.
 -- ARGV[1] = prefix ("registry:environments:"), ARGV[2] = the last sequence this reader applied or
 -- saw applied ('0' at its start), ARGV[3..] = messages as JSON: { seq, type, data }.
--- Returns the number of messages applied, or -1 when the checkpoint is gone although the reader
+-- Returns { messages passed, then seq, type, error of each message it could not apply }, or -1 when the checkpoint is gone although the reader
 -- had one (Redis was emptied): nothing is applied on what is left, the reader starts again from
 -- the stream's start.
 local P = ARGV[1]
@@ -49,6 +49,7 @@ local function apply(event)
   local env = data.environment_id
   if type(env) ~= 'string' then return end
   if event.type == 'EnvironmentCreated' then
+    if type(data.name) ~= 'string' then error('name is not a string', 0) end
     redis.call('SET', nameKey(env), data.name)
   elseif event.type == 'EnvironmentUpdated' then
     if type(data.changes) == 'table' and type(data.changes.name) == 'string' then
@@ -69,14 +70,23 @@ local function apply(event)
   end
 end
 
-local applied = 0
+local result = { 0 }
 for i = 3, #ARGV do
-  local event = cjson.decode(ARGV[i])
-  if event.seq > checkpoint then
-    apply(event)
-    checkpoint = event.seq
-    applied = applied + 1
+  -- Read without decoding: cjson refuses some JSON (a lone surrogate's escape); seq comes first.
+  local seq = tonumber(string.match(ARGV[i], '^{"seq":(%d+)'))
+  if seq > checkpoint then
+    -- A message that cannot be applied is a dead letter, skipped (docs/registry.md, Decisions):
+    -- each check comes before the message's first write.
+    local ok, err = pcall(function() apply(cjson.decode(ARGV[i])) end)
+    if not ok then
+      local message = string.sub(tostring(err), 1, 500)
+      local eventType = string.match(ARGV[i], '"type":"([^"]*)"') or 'unknown'
+      redis.call('HSET', P .. 'dead-letters', seq, cjson.encode({ seq = seq, type = eventType, error = message }))
+      for _, value in ipairs({ seq, eventType, message }) do result[#result + 1] = value end
+    end
+    checkpoint = seq
+    result[1] = result[1] + 1
   end
 end
-if applied > 0 then redis.call('SET', P .. 'checkpoint', checkpoint) end
-return applied
+if result[1] > 0 then redis.call('SET', P .. 'checkpoint', checkpoint) end
+return result

@@ -126,10 +126,17 @@ export class ConnectionReadModel {
     return passed;
   }
 
-  /** The events the active version could not apply and skipped (apply-events.lua), for readiness. */
+  /**
+   * The events the active version could not apply and skipped (apply-events.lua), with the
+   * messages the environment memberships skipped (apply-environment-events.lua), for readiness.
+   */
   async deadLetters(): Promise<number> {
     const { version } = await this.position();
-    return this.redis.hlen(`${this.prefixOf(version)}dead-letters`);
+    const [connections, memberships] = await Promise.all([
+      this.redis.hlen(`${this.prefixOf(version)}dead-letters`),
+      this.redis.hlen(`${this.namespace}environments:dead-letters`),
+    ]);
+    return connections + memberships;
   }
 
   /** The environments a connection is assigned to, as its document shows them (environment-memberships.ts). */

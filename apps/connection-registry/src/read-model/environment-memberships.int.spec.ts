@@ -81,6 +81,27 @@ describe("a connection's environments, from ENVIRONMENT_EVENTS (real NATS and Re
     expect((await get(b.id)).environments).toEqual([{ id: 'env-2', name: 'development' }]);
   });
 
+  it('skips a message it cannot apply or decode as a dead letter, and a deep one passes as the fields it reads', async () => {
+    const [f, g] = [await register('f'), await register('g')];
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 1200; i++) deep = { a: deep };
+    await publish('EnvironmentCreated', { environment_id: 'env-bad', name: { not: 'a name' } });
+    await publish('EnvironmentCreated', { environment_id: 'env-lone', name: 'lone \uD800' });
+    await publish('EnvironmentCreated', { environment_id: 'env-deep', name: 'deep', metadata: deep });
+    await publish('ConnectionAssigned', { environment_id: 'env-deep', connection_id: f.id });
+    await publish('ConnectionAssigned', { environment_id: 'env-2', connection_id: g.id });
+    await waitFor(async () => (await get(f.id)).environments.length === 1 && (await get(g.id)).environments.length === 1, { message: 'the assignments after' });
+    expect((await get(f.id)).environments).toEqual([{ id: 'env-deep', name: 'deep' }]);
+    const redis = new Redis(h.redis.url);
+    const letters = Object.values(await redis.hgetall('registry:environments:dead-letters')).map((raw) => JSON.parse(raw) as Record<string, unknown>);
+    redis.disconnect();
+    expect(letters).toEqual([
+      expect.objectContaining({ type: 'EnvironmentCreated', error: 'name is not a string' }),
+      expect.objectContaining({ type: 'EnvironmentCreated', error: expect.stringMatching(/invalid unicode escape/) }),
+    ]);
+    expect(await api.send(SUBJECTS.registry.readModelHealth, {})).toEqual({ result: { dead_letters: 2 } });
+  });
+
   it('rebuilds them by itself from the stream when Redis lost them, idle or not', async () => {
     const [c, d, e] = [await register('c'), await register('d'), await register('e')];
     await publish('ConnectionAssigned', { environment_id: 'env-2', connection_id: c.id });

@@ -26,11 +26,24 @@ interface Message {
 
 const decoder = new TextDecoder();
 
-/** A message's event, or a no-op that still moves the checkpoint past it (nothing here can fail on it). */
+const stringsOf = (value: unknown, fields: string[]): Record<string, string> =>
+  Object.fromEntries(fields.flatMap((field) => {
+    const v = (value as Record<string, unknown> | null)?.[field];
+    return typeof v === 'string' ? [[field, v]] : [];
+  }));
+
+/**
+ * A message's event, or a no-op that still moves the checkpoint past it (nothing here can fail on
+ * it). Only the string fields the script reads are passed on: an environment's metadata, however
+ * deep, never reaches Redis's cjson.
+ */
 const messageOf = (seq: number, payload: Uint8Array): Message => {
   try {
-    const event = JSON.parse(decoder.decode(payload)) as { type?: unknown; data?: unknown };
-    if (typeof event.type === 'string' && typeof event.data === 'object' && event.data !== null) return { seq, type: event.type, data: event.data };
+    const event = JSON.parse(decoder.decode(payload)) as { type?: unknown; data?: { changes?: unknown } };
+    if (typeof event.type === 'string' && typeof event.data === 'object' && event.data !== null) {
+      const data = { ...stringsOf(event.data, ['environment_id', 'connection_id', 'name']), changes: stringsOf(event.data.changes, ['name']) };
+      return { seq, type: event.type, data };
+    }
   } catch {
     // not JSON: skipped below
   }
@@ -104,9 +117,15 @@ export class EnvironmentMemberships implements OnApplicationBootstrap, OnApplica
         try {
           for await (const batch of batchesOf(decoded, 500)) {
             if (this.stopped) break;
-            if ((await this.apply(this.prefix, seen, ...batch.map((message) => JSON.stringify(message)))) === LOST) {
+            // seq first: the script reads it without decoding (a dead letter is kept by it).
+            const answer = (await this.apply(this.prefix, seen, ...batch.map((message) => JSON.stringify({ seq: message.seq, ...message })))) as number | [number, ...string[]];
+            if (answer === LOST) {
               this.lost(messages);
               break;
+            }
+            const dead = Array.isArray(answer) ? answer.slice(1) : [];
+            for (let i = 0; i < dead.length; i += 3) {
+              this.logger.error(`dead letter: ${dead[i + 1]} at ${STREAM.name} sequence ${dead[i]} cannot be applied to the environment memberships, skipped: ${dead[i + 2]}`);
             }
             seen = batch.at(-1)?.seq ?? seen;
           }

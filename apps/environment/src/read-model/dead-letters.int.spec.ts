@@ -53,11 +53,14 @@ describe('the environment projection skips what it cannot apply (issue 13)', () 
     return page.result.environments.map((environment) => environment.name);
   };
 
-  it('dead-letters an event with an id of the wrong type and one it cannot encode, and lists what came after', async () => {
+  it('dead-letters an event with an id of the wrong type, one it cannot encode and one cjson cannot decode, and lists what came after', async () => {
     const bad = randomUUID();
     await force(bad, { type: 'EnvironmentCreated', data: { environment_id: bad, organization_id: 42, name: 'bad' } } as never);
     // No changes: encode-events.ts cannot encode it.
     await force(bad, { type: 'EnvironmentUpdated', data: { environment_id: bad, organization_id: ORG } } as never);
+    // A lone surrogate: Redis's cjson cannot decode the event.
+    const lone = randomUUID();
+    await force(lone, { type: 'EnvironmentCreated', data: { environment_id: lone, organization_id: ORG, name: 'lone \uD800' } } as never);
 
     const created = await api.request(E.createEnvironment, { caller, name: 'after' });
     expect(created).toMatchObject({ result: { name: 'after' } });
@@ -69,7 +72,8 @@ describe('the environment projection skips what it cannot apply (issue 13)', () 
     expect(letters).toEqual([
       expect.objectContaining({ source: 'store', type: 'EnvironmentCreated', error: 'org is not a string' }),
       expect.objectContaining({ source: 'store', type: 'EnvironmentUpdated', error: expect.stringMatching(/^cannot be encoded: /) }),
+      expect.objectContaining({ source: 'store', type: 'EnvironmentCreated', error: expect.stringMatching(/invalid unicode escape/) }),
     ]);
-    expect(await api.send(E.readModelHealth, {})).toEqual({ result: { dead_letters: 2 } });
+    expect(await api.send(E.readModelHealth, {})).toEqual({ result: { dead_letters: 3 } });
   });
 });
