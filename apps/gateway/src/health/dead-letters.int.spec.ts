@@ -68,13 +68,15 @@ describe('a projection skips what it cannot apply and readiness shows it (issue 
     return (page.body.connections as Array<{ name: string }>).map((c) => c.name);
   };
 
-  it('dead-letters a too-deep event and a bad field type, leaves the document as it was, and lists what came after', async () => {
+  it('dead-letters a too-deep event, a lone surrogate and a bad field type, leaves the document as it was, and lists what came after', async () => {
     const kept = randomUUID();
     await force(`connection-${kept}`, registered(kept, 'kept', { url: 'http://kept' }), 'no_stream');
     await waitFor(async () => (await names()).includes('kept'), { message: 'the first connection listed' });
 
     const deep = randomUUID();
     await force(`connection-${deep}`, registered(deep, 'deep', { url: 'http://deep', nested: nested(1200) }), 'no_stream');
+    const lone = randomUUID();
+    await force(`connection-${lone}`, registered(lone, 'lone \uD800', { url: 'http://lone' }), 'no_stream');
     // A name that is no string: the update cannot be applied, and the document keeps its name.
     await force(`connection-${kept}`, { type: 'ConnectionUpdated', data: { connection_id: kept, organization_id: ORG, kind: 'prometheus', changes: { name: { not: 'a name' } as never } } }, 'stream_exists');
 
@@ -92,13 +94,14 @@ describe('a projection skips what it cannot apply and readiness shows it (issue 
     expect(letters).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: 'ConnectionRegistered', stream: `connection-${deep}`, error: expect.stringMatching(/too many nested/) }),
+        expect.objectContaining({ type: 'ConnectionRegistered', stream: `connection-${lone}`, error: expect.stringMatching(/invalid unicode escape/) }),
         expect.objectContaining({ type: 'ConnectionUpdated', stream: `connection-${kept}`, error: 'name is not a string' }),
       ]),
     );
-    expect(letters).toHaveLength(2);
+    expect(letters).toHaveLength(3);
     expect(letters.every((letter) => /^\d+/.test(letter.position))).toBe(true);
 
     const ready = await harness.request('GET', '/health/ready');
-    expect(ready).toMatchObject({ status: 200, body: { status: 'ready', read_models: { registry: { dead_letters: 2 } } } });
+    expect(ready).toMatchObject({ status: 200, body: { status: 'ready', read_models: { registry: { dead_letters: 3 } } } });
   });
 });
