@@ -5,10 +5,10 @@
 -- ARGV[5..] = per event, its position, type, stream and itself as JSON: { type, data, occurred_at, at_ms, user_id }.
 -- Returns { events passed, then position, type, stream, error of each event it could not apply },
 -- or -1 when the version's role is not what the caller thinks.
--- An event that cannot be applied (JSON too deep for cjson, a field of the wrong type) is a dead
--- letter, kept under <version>:dead-letters by position, and skipped: the checkpoint moves past
--- it. Each event's apply reads, checks and encodes everything before its first write, so a
--- failed event leaves its document as it was.
+-- An event that cannot be applied (JSON too deep for cjson, a lone surrogate's escape, a field of
+-- the wrong type) is a dead letter, kept under <version>:dead-letters by position, and skipped:
+-- the checkpoint moves past it. Each event's apply reads, checks and encodes everything before
+-- its first write, so a failed event leaves its document as it was.
 local namespace, version = ARGV[1], ARGV[3]
 local active = redis.call('GET', namespace .. 'active') or ARGV[2]
 -- The live projection writes only the active version, a rebuild only another one: once a switch
