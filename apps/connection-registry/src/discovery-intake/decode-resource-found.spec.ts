@@ -37,4 +37,11 @@ describe('discovery reports', () => {
     }
     expect(message).not.toContain('secret-kind-value');
   });
+
+  it('refuses what no store keeps: metadata nested past MAX_JSON_DEPTH, a lone surrogate', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 1500; i++) deep = { a: deep };
+    expect(fieldsOf({ ...report, data: { ...report.data, metadata: { url: 'http://p:9090', deep } } })).toEqual([expect.stringMatching(/^data\.metadata\.deep(\.a)+$/)]);
+    expect(fieldsOf({ ...report, data: { ...report.data, name: 'lone \uD800' } })).toEqual(['data.name']);
+  });
 });

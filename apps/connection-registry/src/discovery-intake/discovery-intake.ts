@@ -3,7 +3,7 @@ import type { NatsConnection } from 'nats';
 import { v5 as uuidv5 } from 'uuid';
 import { INTEGRATION_STREAMS, ReplyError } from '@clp/contracts';
 import { connectionFormErrors, kindDefinition, resourceOf } from '@clp/connection-definitions';
-import { consumeDurable, ensureStream, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
+import { consumeDurable, ensureStream, jsonLimitErrors, validationFailed, type Delivery, type RunningConsumer } from '@clp/messaging';
 import { ConnectionCommands } from '../connections/connection-commands';
 import { NATS_CONNECTION } from '../registry-runtime';
 import { resourceFoundErrors, type ResourceFoundReport } from './resource-found.schema';
@@ -29,6 +29,9 @@ export const decodeResourceFound = (data: Uint8Array): ResourceFoundReport => {
   } catch {
     throw new ReplyError('validation_failed', 'the discovery report is not JSON');
   }
+  // What no store keeps (too deep, a lone surrogate) is refused as the HTTP edge refuses it.
+  const limits = jsonLimitErrors(report);
+  if (limits.length) throw validationFailed(limits);
   const errors = resourceFoundErrors(report);
   if (errors.length) throw validationFailed(errors);
   const formErrors = connectionFormErrors(kindDefinition(report.data.kind), report.data.metadata);
