@@ -12,5 +12,7 @@ const projects = ['apps', 'libs', 'tools', 'test'].flatMap((dir) =>
     : [],
 );
 
-// Integration tests start real servers and restart them: give them room.
-module.exports = { projects, testTimeout: 30_000 };
+// Integration tests start real servers and restart them, on machines that may be busy: give every
+// hook and test room (SETUP_TIMEOUT_MS of @clp/testing, test/README.md). How fast is a benchmark's
+// question, never a test's.
+module.exports = { projects, testTimeout: 120_000 };
