@@ -17,6 +17,7 @@ import { GatewayModule } from './gateway.module';
 import { acceptMultipartOnUploadOnly, MULTIPART_LIMITS } from './kubernetes/kubeconfig-upload';
 import { HttpMetrics } from './metrics/http-metrics';
 import { refuseUnstorableJson } from './validation/json-limits';
+import { RefuseUnknownQueryParameters } from './validation/query-parameters';
 import { acceptMesherySpellings } from './validation/spellings';
 
 const CORRELATION_ID = 'correlation-id';
@@ -63,6 +64,7 @@ export const createGateway = async (
     ...(logger !== undefined ? { logger } : {}),
   });
   app.useGlobalPipes(replyValidationPipe());
+  app.useGlobalInterceptors(new RefuseUnknownQueryParameters());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   serveOpenApi(app);

@@ -84,6 +84,21 @@ describe('validation by the gateway (real NATS, Redis and registry)', () => {
     beforeAll(() => h.stopRegistry());
     afterAll(() => h.startRegistry());
 
+    it('refuses an unknown query parameter on every route of the OpenAPI document, naming it', async () => {
+      const { body: document } = await h.request('GET', '/api/docs-json');
+      const routes = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, ID) })),
+      );
+      expect(routes.length).toBeGreaterThan(40);
+      const accepted: string[] = [];
+      for (const { method, path } of routes) {
+        const answer = await h.request(method, `${path}?zz_unknown=1`, { token, ...(method === 'POST' || method === 'PUT' ? { body: {} } : {}) });
+        const named = answer.status === 400 && answer.body?.error?.details?.fields?.some((f: { field: string }) => f.field === 'zz_unknown');
+        if (!named) accepted.push(`${method} ${path}: ${answer.status}`);
+      }
+      expect(accepted).toEqual([]);
+    });
+
     it.each(CASES)('refuses $name with a 400 naming $field', async ({ method, path, options, field }) => {
       const answer = await h.request(method, path, { token, ...options });
       expect({ status: answer.status, code: answer.body?.error?.code }).toEqual({ status: 400, code: 'validation_failed' });
