@@ -116,6 +116,13 @@ describe('credentials over HTTP (real NATS, Redis and registry)', () => {
     expect(statuses).toEqual([200, 404, 404, 404, 404, 404]);
   });
 
+  it('six concurrent rotations (PUT with secret): each decided on the revision it read and answered 200, none 5xx', async () => {
+    const path = `${CREDENTIALS}/${(await call('POST', CREDENTIALS, admin, { name: 'rotated', kind: 'prometheus', secret: { token: SECOND } })).body.id}`;
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => call('PUT', path, admin, { name: `rotation ${i}`, secret: { api_key: `${API_KEY}-${i}` } })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await call('GET', path, viewer)).body).toMatchObject({ name: expect.stringMatching(/^rotation \d$/), secret_fields: ['api_key'] });
+  });
+
   it("takes Meshery's type for the kind; both with different values, or neither, is a 400 naming the field", async () => {
     const typed = await call('POST', CREDENTIALS, admin, { name: 'typed', type: 'grafana', secret: { api_key: API_KEY } });
     expect(typed).toMatchObject({ status: 201, body: { kind: 'grafana', secret_fields: ['api_key'] } });
