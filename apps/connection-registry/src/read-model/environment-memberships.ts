@@ -118,7 +118,7 @@ export class EnvironmentMemberships implements OnApplicationBootstrap, OnApplica
           for await (const batch of batchesOf(decoded, 500)) {
             if (this.stopped) break;
             // seq first: the script reads it without decoding (a dead letter is kept by it).
-            const answer = (await this.apply(this.prefix, seen, ...batch.map((message) => JSON.stringify({ seq: message.seq, ...message })))) as number | [number, ...string[]];
+            const answer = (await this.apply(this.prefix, seen, ...batch.map(({ seq, ...rest }) => JSON.stringify({ seq, ...rest })))) as number | [number, ...string[]];
             if (answer === LOST) {
               this.lost(messages);
               break;

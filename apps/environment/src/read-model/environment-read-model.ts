@@ -98,7 +98,7 @@ export class EnvironmentReadModel {
   async apply(source: Source, events: EncodedEvent[], version: string, role: 'live' | 'rebuild' = 'live'): Promise<number> {
     if (events.length === 0) return 0;
     // Position first: the script reads it without decoding (a dead letter is kept by it).
-    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, source, ...events.map((e) => JSON.stringify({ position: e.position, ...e })))) as
+    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, source, ...events.map(({ position, ...rest }) => JSON.stringify({ position, ...rest })))) as
       | number
       | [number, ...string[]];
     if (!Array.isArray(result)) return result;
