@@ -46,7 +46,7 @@ const fail = async (message: string, child?: Child): Promise<void> => {
 // it (a failed start, which a restart would repeat); after that it is restarted.
 const watch = (child: Child, relaunch: () => Child, ready: (child: Child) => Promise<unknown>): void => {
   void child.exited.then((status) => (up ? undefined : fail(`${child.name} ${describeExit(status)} unexpectedly`, child)));
-  void supervise(child, { relaunch, ready, stopping: () => stopping, restartable: () => up });
+  supervise(child, { relaunch, ready, stopping: () => stopping, restartable: () => up }).catch((error: Error) => fail(`supervising ${child.name} failed: ${error.message}`));
 };
 
 // npm passes Ctrl-C on to the launcher too, so one Ctrl-C can arrive twice: while stopping, further
