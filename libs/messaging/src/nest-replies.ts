@@ -1,5 +1,6 @@
 import { Catch, Logger, ValidationPipe, type ArgumentMetadata, type RpcExceptionFilter } from '@nestjs/common';
 import { ServerNats, type CustomStrategy, type Serializer } from '@nestjs/microservices';
+import type { Msg, NatsConnection, Subscription } from 'nats';
 import type { ValidationError } from 'class-validator';
 import { of, type Observable } from 'rxjs';
 import { ReplyError, errorReply, isErrorReply, type ErrorReply, type FieldError } from '@clp/contracts';
@@ -46,10 +47,47 @@ export class ReplySerializer implements Serializer<ResponsePacket, { data: Uint8
  * throws, with its stack trace, cost a tenth of a query's time.
  */
 export class NatsSubjectServer extends ServerNats {
+  private inFlight = 0;
+  private idle?: () => void;
+
   override getRouteFromPattern(pattern: string): string {
     return pattern.startsWith('{') ? super.getRouteFromPattern(pattern) : pattern;
   }
+
+  override async handleMessage(channel: string, message: Msg): Promise<unknown> {
+    this.inFlight++;
+    try {
+      return await super.handleMessage(channel, message);
+    } finally {
+      if (--this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  /**
+   * A graceful stop: unsubscribe first, so the server sends new requests to the other replicas
+   * at once; answer the requests already taken (for at most SHUTDOWN_GRACE_MS); then close. A
+   * request sent while a replica stops never waits for its timeout.
+   */
+  override async close(): Promise<void> {
+    const { subscriptions, natsClient } = this as unknown as { subscriptions: Subscription[]; natsClient: NatsConnection | null };
+    subscriptions.forEach((subscription) => subscription.unsubscribe());
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+        this.idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    // The last replies are still in the client's buffer: sent before it closes.
+    await natsClient?.flush().catch(() => undefined);
+    await super.close();
+  }
 }
+
+/** How long a stopping service may take to answer the requests it has taken. */
+export const SHUTDOWN_GRACE_MS = 15_000;
 
 /** Options for `NestFactory.createMicroservice`: the NATS transport in the service's queue group. */
 export const natsMicroserviceOptions = (settings: NatsSettings, queue: string): CustomStrategy => ({
