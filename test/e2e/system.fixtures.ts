@@ -67,7 +67,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
   const [nats, redis] = await Promise.all([startNats(), startRedis()]);
   const secret = randomBytes(32).toString('base64url');
   const masterKey = randomBytes(32).toString('base64');
-  const port = await freePort();
+  let port = await freePort();
   const common = { NATS_URL: nats.url, REDIS_URL: redis.url, NODE_ENV: 'production', CONNECTIVITY_TIMEOUT_MS: '10000' };
   const launchRegistry = () =>
     startService({
@@ -100,7 +100,18 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000', ...options.gatewayEnv },
       ready: /gateway listening on/,
     });
-  let gateway = await launchGateway();
+  // Another process may take the free port between the probe and the bind: try a few ports.
+  const firstGateway = async (): Promise<RunningService> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launchGateway();
+      } catch (error) {
+        if (attempt === 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+        port = await freePort();
+      }
+    }
+  };
+  let gateway = await firstGateway();
   const gatewayUrl = `http://127.0.0.1:${port}`;
   const proxy = options.validateResponses
     ? await startValidatingProxy(await (await fetch(`${gatewayUrl}/api/docs-json`)).text(), gatewayUrl)

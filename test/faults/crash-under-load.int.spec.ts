@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { HEADERS, INTEGRATION_STREAMS } from '@clp/contracts';
 import { waitFor } from '@clp/testing';
-import { startSystem, type RunningSystem } from '../e2e/system.fixtures';
+import { startSystem, type HttpReply, type RunningSystem } from '../e2e/system.fixtures';
 
 // Issue 13, item 1: kill -9 of each service in turn, and of nats-server, under a bounded mixed
 // load over HTTP; then, from the outside, nothing acknowledged is lost and nothing is duplicated.
@@ -90,7 +90,7 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
   const operation = async (name: string, method: string, path: string, body?: unknown, as: typeof admin | typeof viewer = admin) => {
     counts.attempted++;
     let outcome: string;
-    let reply: Awaited<ReturnType<RunningSystem['http']>> | undefined;
+    let reply: HttpReply | undefined;
     try {
       reply = await system.http(method, path, { as, body });
       outcome = String(reply.status);
