@@ -2,9 +2,12 @@
 -- before the stored checkpoint was applied already and is skipped, so a redelivery changes nothing.
 -- ARGV[1] = namespace ("registry:"), ARGV[2] = the version active while no pointer is set,
 -- ARGV[3] = the version to write ("v1": keys under "registry:v1:"), ARGV[4] = 'live' | 'rebuild',
--- ARGV[5..] = per event, its position, type, stream and itself as JSON: { type, data, occurred_at, at_ms, user_id }.
+-- ARGV[5] = the checkpoint the caller last applied or read ('' when it had none),
+-- ARGV[6..] = per event, its position, type, stream and itself as JSON: { type, data, occurred_at, at_ms, user_id }.
 -- Returns { events passed, then position, type, stream, error of each event it could not apply },
--- or -1 when the version's role is not what the caller thinks.
+-- or -1 when the version's role is not what the caller thinks, or -2 when the checkpoint is gone
+-- although the caller had one (Redis was emptied): nothing is applied on what is left, and the
+-- caller rebuilds the read model from the start.
 -- An event that cannot be applied (JSON too deep for cjson, a lone surrogate's escape, a field of
 -- the wrong type) is a dead letter, kept under <version>:dead-letters by position, and skipped:
 -- the checkpoint moves past it. Each event's apply reads, checks and encodes everything before
@@ -17,6 +20,7 @@ if (ARGV[4] == 'live') ~= (version == active) then return -1 end
 local P = namespace .. version .. ':'
 local checkpointKey = P .. 'checkpoint'
 local current = redis.call('GET', checkpointKey) or ''
+if current == '' and ARGV[5] ~= '' then return -2 end
 
 local function docKey(id) return P .. 'conn:' .. id end
 local function idx(org, name) return P .. 'org:' .. org .. ':' .. name end
@@ -184,7 +188,7 @@ local function apply(event)
 end
 
 local result = { 0 }
-for i = 5, #ARGV, 4 do
+for i = 6, #ARGV, 4 do
   local position, eventType, stream = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   -- Positions are zero-padded strings: compared as strings, they keep 64-bit order.
   if position > current then

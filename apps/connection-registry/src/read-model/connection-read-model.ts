@@ -39,6 +39,8 @@ const COMMA = Buffer.from(',');
 
 /** The result of `apply` when the version is not in the role the writer assumed (see apply-events.lua). */
 export const REFUSED = -1;
+/** The result of `apply` when the checkpoint the writer had is gone: Redis was emptied. */
+export const LOST = -2;
 
 export const parseReadModelPrefix = (prefix: string): { namespace: string; initialVersion: string } => {
   const match = /^(.*?)(v\d+):$/.exec(prefix);
@@ -92,6 +94,11 @@ export class ConnectionReadModel {
     return `${this.namespace}${version}:`;
   }
 
+  /** Whether `version` still has its checkpoint (Redis may have been emptied under it). */
+  async hasCheckpoint(version: string): Promise<boolean> {
+    return (await this.redis.exists(`${this.prefixOf(version)}checkpoint`)) === 1;
+  }
+
   /** The active version and the checkpoint it has reached (absent when it holds nothing yet). */
   async position(): Promise<{ version: string; checkpoint?: Checkpoint }> {
     const [version, checkpoint] = (await this.scripts.position(this.namespace, this.initialVersion)) as [string, string];
@@ -101,9 +108,10 @@ export class ConnectionReadModel {
   /**
    * Applies a batch and its checkpoint to `version` in one script: a crash never applies half of
    * it. `live` writes only while the version is active, `rebuild` only while it is not; otherwise
-   * nothing is written and the answer is REFUSED.
+   * nothing is written and the answer is REFUSED. `after`: the checkpoint the writer applied last
+   * (or started from); when the version no longer has one, nothing is written and the answer is LOST.
    */
-  async apply(events: RecordedEvent[], version: string, role: 'live' | 'rebuild' = 'live'): Promise<number> {
+  async apply(events: RecordedEvent[], version: string, role: 'live' | 'rebuild' = 'live', after: Checkpoint = ''): Promise<number> {
     if (events.length === 0) return 0;
     const encoded = events.flatMap((e) => [
       e.position,
@@ -117,7 +125,7 @@ export class ConnectionReadModel {
         user_id: e.metadata.actor.type === 'user' ? e.metadata.actor.id : undefined,
       }),
     ]);
-    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, ...encoded)) as number | [number, ...string[]];
+    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, after, ...encoded)) as number | [number, ...string[]];
     if (!Array.isArray(result)) return result;
     const [passed, ...dead] = result;
     for (let i = 0; i < dead.length; i += 4) {
