@@ -5,9 +5,12 @@
 -- skipped, so a redelivery changes nothing.
 -- ARGV[1] = namespace ("environment:"), ARGV[2] = the version active while no pointer is set,
 -- ARGV[3] = the version to write, ARGV[4] = 'live' | 'rebuild', ARGV[5] = 'store' | 'connections',
--- ARGV[6..] = events as encode-events.ts makes them.
+-- ARGV[6] = the checkpoint of this source the caller last applied or read ('' when it had none),
+-- ARGV[7..] = events as encode-events.ts makes them.
 -- Returns { events passed, then position, type, error of each event it could not apply }, or -1
--- when the version's role is not what the caller thinks.
+-- when the version's role is not what the caller thinks, or -2 when the source's checkpoint is gone
+-- although the caller had one (Redis was emptied): nothing is applied on what is left, and the
+-- caller reads its source again from the start.
 -- An event that cannot be applied (an id that is not a string, one encode-events.ts could not
 -- encode: `poison`) is a dead letter, kept under <version>:dead-letters by source and position,
 -- and skipped: the checkpoint moves past it. The ids its keys are made of are checked before its
@@ -18,6 +21,7 @@ if (ARGV[4] == 'live') ~= (version == active) then return -1 end
 local P = namespace .. version .. ':'
 local checkpointKey = P .. (ARGV[5] == 'connections' and 'connections:checkpoint' or 'checkpoint')
 local current = redis.call('GET', checkpointKey) or ''
+if current == '' and ARGV[6] ~= '' then return -2 end
 
 local function org(o, name) return P .. 'org:' .. o .. ':' .. name end
 local function json(value) return cjson.encode(value) end
@@ -198,7 +202,7 @@ local function checked(e)
 end
 
 local result = { 0 }
-for i = 6, #ARGV do
+for i = 7, #ARGV do
   -- Read without decoding: cjson refuses some JSON (a lone surrogate's escape), and the position
   -- (first in encode-events.ts's object) is what a dead letter is kept by.
   local position = string.match(ARGV[i], '^{"position":"([^"]*)"')

@@ -5,7 +5,10 @@ import { batchesOf, EVENT_STORE, type AllFilter, type EventStore, type RecordedE
 import { NATS_CONNECTION } from '../shell/nats-connection';
 import { readConnectionEvents } from './connection-events';
 import { encodeStoreEvent, type EncodedEvent } from './encode-events';
-import { EnvironmentReadModel, REFUSED, type Source } from './environment-read-model';
+import { EnvironmentReadModel, LOST, REFUSED, type Source } from './environment-read-model';
+
+/** How often an idle projection looks whether Redis still holds its checkpoints. */
+const CHECK_EVERY_MS = 2000;
 
 /** The store's part of the read model: environments and workspaces (name claims are the commands' business only). */
 export const READ_MODEL_EVENTS: AllFilter = { streamPrefixes: ['environment-', 'workspace-'] };
@@ -61,16 +64,41 @@ export class EnvironmentProjection implements OnApplicationBootstrap, OnApplicat
     await Promise.all(this.loops);
   }
 
+  private async lost(source: Source, reader: Reader): Promise<void> {
+    this.logger.warn(`the read model's ${source} part is gone from Redis: reading it again from the start`);
+    await reader.stop();
+  }
+
   private async run(source: Source): Promise<void> {
     while (!this.stopped) {
       let reader: Reader | undefined;
+      let watch: NodeJS.Timeout | undefined;
       try {
         const position = await this.readModel.position();
-        reader = source === 'store' ? readStoreEvents(this.store, position.checkpoint) : readConnectionEvents(this.nc, position.connections);
-        this.readers.add(reader);
-        if (this.stopped) await reader.stop();
-        for await (const batch of batchesOf(reader, 500)) {
-          if ((await this.readModel.apply(source, batch, position.version)) !== REFUSED) continue;
+        let seen = (source === 'store' ? position.checkpoint : position.connections) ?? '';
+        const current = source === 'store' ? readStoreEvents(this.store, position.checkpoint) : readConnectionEvents(this.nc, position.connections);
+        reader = current;
+        this.readers.add(current);
+        if (this.stopped) await current.stop();
+        // Redis emptied while nothing arrives: seen by a look now and then, as `apply` sees it
+        // when something does. Either way the source is read again from its start.
+        watch = setInterval(() => {
+          if (!seen) return;
+          void this.readModel.hasCheckpoint(source, position.version).then(
+            (held) => (held ? undefined : this.lost(source, current)),
+            () => undefined,
+          );
+        }, CHECK_EVERY_MS);
+        for await (const batch of batchesOf(current, 500)) {
+          const applied = await this.readModel.apply(source, batch, position.version, 'live', seen);
+          if (applied === LOST) {
+            await this.lost(source, current);
+            break;
+          }
+          if (applied !== REFUSED) {
+            seen = batch.at(-1)?.position ?? seen;
+            continue;
+          }
           // A rebuild made another version active: continue on it, from its own checkpoint.
           this.logger.log(`read model version ${position.version} is no longer active; following the new one`);
           break;
@@ -80,6 +108,7 @@ export class EnvironmentProjection implements OnApplicationBootstrap, OnApplicat
         this.logger.error(`projection of ${source} interrupted, resuming from its checkpoint: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       } finally {
+        clearInterval(watch);
         if (reader) {
           await reader.stop();
           this.readers.delete(reader);

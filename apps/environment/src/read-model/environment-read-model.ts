@@ -27,6 +27,8 @@ return redis.call('SISMEMBER', ARGV[1] .. v .. ':' .. ARGV[3], ARGV[4])`;
 
 /** The result of `apply` when the version is not in the role the writer assumed (see apply-events.lua). */
 export const REFUSED = -1;
+/** The result of `apply` when the source's checkpoint the writer had is gone: Redis was emptied. */
+export const LOST = -2;
 
 export const parseReadModelPrefix = (prefix: string): { namespace: string; initialVersion: string } => {
   const match = /^(.*?)(v\d+):$/.exec(prefix);
@@ -93,12 +95,13 @@ export class EnvironmentReadModel {
   /**
    * Applies a batch of one source and its checkpoint to `version` in one script. `live` writes
    * only while the version is active, `rebuild` only while it is not; otherwise nothing is
-   * written and the answer is REFUSED.
+   * written and the answer is REFUSED. `after`: the source's checkpoint the writer applied last (or
+   * started from); when the version no longer has it, nothing is written and the answer is LOST.
    */
-  async apply(source: Source, events: EncodedEvent[], version: string, role: 'live' | 'rebuild' = 'live'): Promise<number> {
+  async apply(source: Source, events: EncodedEvent[], version: string, role: 'live' | 'rebuild' = 'live', after = ''): Promise<number> {
     if (events.length === 0) return 0;
     // Position first: the script reads it without decoding (a dead letter is kept by it).
-    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, source, ...events.map(({ position, ...rest }) => JSON.stringify({ position, ...rest })))) as
+    const result = (await this.scripts.apply(this.namespace, this.initialVersion, version, role, source, after, ...events.map(({ position, ...rest }) => JSON.stringify({ position, ...rest })))) as
       | number
       | [number, ...string[]];
     if (!Array.isArray(result)) return result;
@@ -107,6 +110,11 @@ export class EnvironmentReadModel {
       this.logger.error(`dead letter: ${dead[i + 1]} at ${dead[i]} of ${source} cannot be applied to ${version}, skipped: ${dead[i + 2]}`);
     }
     return passed;
+  }
+
+  /** Whether `version` still has the checkpoint of `source` (Redis may have been emptied under it). */
+  async hasCheckpoint(source: Source, version: string): Promise<boolean> {
+    return (await this.redis.exists(`${this.namespace}${version}:${source === 'connections' ? 'connections:checkpoint' : 'checkpoint'}`)) === 1;
   }
 
   /** The events the active version could not apply and skipped (apply-events.lua), for readiness. */
