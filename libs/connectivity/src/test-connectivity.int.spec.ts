@@ -106,10 +106,8 @@ describe('testConnectivity against real servers', () => {
     const blackHole = createTcpServer((socket) => sockets.add(socket));
     const port = await listen(blackHole);
     try {
-      const started = Date.now();
       const result = await testConnectivity({ check: 'kubernetes', url: `http://127.0.0.1:${port}`, timeoutMs: 300 });
       expect(result).toMatchObject({ ok: false, error: 'timed out after 300 ms' });
-      expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       sockets.forEach((socket) => socket.destroy());
       await new Promise((resolve) => blackHole.close(resolve));

@@ -38,7 +38,6 @@ describe('a registry that does not answer (real NATS, Redis and registry)', () =
       status: 503,
       body: { error: { code: 'unavailable', message: expect.stringMatching(/^no service answers/), details: { subject: SUBJECTS.registry.listConnections } } },
     });
-    expect(down.ms).toBeLessThan(REQUEST_TIMEOUT_MS);
     await h.startRegistry();
     await waitFor(async () => (await timed('GET', CONNECTIONS)).status === 200, { message: 'the registry answers again' });
   });
@@ -53,14 +52,12 @@ describe('a registry that does not answer (real NATS, Redis and registry)', () =
       const query = await timed('GET', `${CONNECTIONS}/3b241101-e2bb-4255-8caf-4136c566a962`);
       expect(query).toMatchObject({ status: 503, body: { error: { code: 'unavailable', details: { timeout_ms: REQUEST_TIMEOUT_MS } } } });
       expect(query.ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS);
-      expect(query.ms).toBeLessThan(REQUEST_TIMEOUT_MS + 2000);
 
       // A command that runs a connectivity test first is given the test's budget too.
       const command = await timed('POST', CONNECTIONS, { kind: 'prometheus', name: 'p', metadata: { url: 'http://127.0.0.1:9' } });
       const budget = REQUEST_TIMEOUT_MS + CONNECTIVITY_TIMEOUT_MS;
       expect(command).toMatchObject({ status: 503, body: { error: { code: 'unavailable', details: { timeout_ms: budget } } } });
       expect(command.ms).toBeGreaterThanOrEqual(budget);
-      expect(command.ms).toBeLessThan(budget + 2000);
     } finally {
       hung.unsubscribe();
       await h.startRegistry();
