@@ -146,7 +146,9 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
         system.http('GET', path, { as: viewer }).catch(() => undefined),
       ),
     );
-    return replies.every((reply) => reply?.status === 200);
+    // Not yet: the answers, for the message of a wait that gives up.
+    if (!replies.every((reply) => reply?.status === 200)) throw new Error(`answers ${replies.map((reply) => reply?.status ?? 'none').join(', ')}: ${replies.map((reply) => reply?.text.slice(0, 200)).join(' | ')}`);
+    return true;
   };
 
   /** Kills a process under the load, lets the load run against its absence, starts it again. */
