@@ -19,6 +19,7 @@ import { HttpMetrics } from './metrics/http-metrics';
 import { refuseUnstorableJson } from './validation/json-limits';
 import { RefuseUnknownQueryParameters } from './validation/query-parameters';
 import { acceptMesherySpellings } from './validation/spellings';
+import { serveWeb } from './web/serve-web';
 
 const CORRELATION_ID = 'correlation-id';
 
@@ -57,6 +58,7 @@ export const createGateway = async (
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_ID, request.id);
   });
+  serveWeb(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, jwtSecret, metrics), adapter, {
     bodyParser: false,

@@ -1,0 +1,41 @@
+import type { ErrorBody } from '@clp/contracts';
+
+/** An answer of the API that is not 2xx: the envelope's code and message (design.md §10), as the page shows them. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One request of the REST API as `token`'s bearer; the error envelope becomes an ApiError. */
+export const request = async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'unavailable', 'the gateway cannot be reached');
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: ErrorBody } | undefined)?.error;
+    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `HTTP ${response.status}`);
+  }
+  return parsed as T;
+};
+
+/** The message a page shows for a failed request. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
