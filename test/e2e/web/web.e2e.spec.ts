@@ -41,7 +41,7 @@ describe('web UI', () => {
     const html = await fetch(`${system.url}/connections/${connectionId}`, { headers: { accept: 'text/html' } });
     expect([html.status, html.headers.get('content-type'), await html.text()]).toEqual([200, 'text/html; charset=utf-8', expect.stringContaining('<div id="root">')]);
     const api = await fetch(`${system.url}/api/nothing`, { headers: { accept: 'text/html' } });
-    expect([api.status, (await api.json()).error.code]).toEqual([404, 'not_found']);
+    expect([api.status, ((await api.json()) as { error: { code: string } }).error.code]).toEqual([404, 'not_found']);
   });
 
   it('signs in with a pasted token and says who one is; a token the gateway refuses is refused with its message', async () => {
@@ -81,10 +81,10 @@ describe('web UI', () => {
   });
 
   it('changes the row’s status live when the Prometheus stops (health monitor), without a reload', async () => {
-    await page.evaluate(() => ((window as unknown as { marker: boolean }).marker = true));
+    await page.evaluate(() => ((globalThis as unknown as { marker: boolean }).marker = true));
     await prometheus.stop();
     await page.locator('tr[data-connection="prom-web"] [data-status="not found"]').waitFor(wait);
-    expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: boolean }).marker)).toBe(true);
     expect(await page.locator('[data-summary]').allTextContents()).toEqual(['not found: 1']);
   });
 
