@@ -99,6 +99,14 @@ describe('the HTTP edge answers in the envelope (real sockets, NATS, Redis and r
     expect(answer.body.error.details).toEqual({ accepted: ['application/json'] });
   });
 
+  it('a multipart body on a JSON route: 415 too (only the kubeconfig upload takes multipart)', async () => {
+    const boundary = 'clp-boundary';
+    const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nprometheus\r\n--${boundary}--\r\n`);
+    const answer = await send('POST', CONNECTIONS, { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    expect(answer).toMatchObject({ status: 415, body: envelope('unsupported_media_type') });
+    expect(answer.body.error.details).toEqual({ accepted: ['application/json'] });
+  });
+
   it('a method the path does not have: 405 with Allow; an unknown path stays a 404', async () => {
     const answer = await send('PATCH', `${CONNECTIONS}/${ID}`);
     expect(answer).toMatchObject({ status: 405, body: envelope('method_not_allowed') });

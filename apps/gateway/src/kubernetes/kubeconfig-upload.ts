@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { IsString, Length } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { KUBECONFIG_MAX_LENGTH, ReplyError } from '@clp/contracts';
@@ -23,7 +24,8 @@ const refuse = (field: string, reason: string) => validationFailed([{ field, rea
 /** Multipart is read on the upload route only; elsewhere it is another media type than JSON. */
 export const acceptMultipartOnUploadOnly = (fastify: FastifyInstance): void => {
   fastify.addHook('preValidation', async (request) => {
-    if (request.isMultipart() && request.routeOptions.url !== KUBECONFIG_ROUTE) throw refuse('content-type', 'must be application/json');
+    // The error filter answers it as every other media type refused (415, application/json accepted).
+    if (request.isMultipart() && request.routeOptions.url !== KUBECONFIG_ROUTE) throw new UnsupportedMediaTypeException();
   });
 };
 
