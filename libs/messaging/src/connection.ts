@@ -14,10 +14,11 @@ export interface NatsSettings {
  * client buffers what is published and `request` fails fast with a typed `unavailable`.
  */
 export const natsConnectionOptions = (settings: NatsSettings): ConnectionOptions => ({
-  ...credentialsInUrl(settings.servers),
+  servers: settings.servers,
   name: settings.name,
-  ...(settings.user ? { user: settings.user, pass: settings.pass } : {}),
-  ...(settings.token ? { token: settings.token } : {}),
+  user: settings.user,
+  pass: settings.pass,
+  token: settings.token,
   maxReconnectAttempts: -1,
   reconnectTimeWait: 250,
   reconnectJitter: 100,
@@ -26,20 +27,3 @@ export const natsConnectionOptions = (settings: NatsSettings): ConnectionOptions
 });
 
 export const connectNats = (settings: NatsSettings): Promise<NatsConnection> => connect(natsConnectionOptions(settings));
-
-/**
- * A service's identity on the bus rides in its NATS_URL (`nats://user:password@host:port`,
- * docs/bus-security.md); nats.js ignores a URL's userinfo, so it is taken out here.
- */
-const credentialsInUrl = (servers: string | string[]): Pick<ConnectionOptions, 'servers' | 'user' | 'pass'> => {
-  let user: string | undefined;
-  let pass: string | undefined;
-  const plain = (Array.isArray(servers) ? servers : [servers]).map((server) => {
-    const found = /^(\w+:\/\/)([^:@/]*)(?::([^@/]*))?@(.*)$/.exec(server);
-    if (!found) return server;
-    user = decodeURIComponent(found[2]);
-    pass = found[3] === undefined ? undefined : decodeURIComponent(found[3]);
-    return `${found[1]}${found[4]}`;
-  });
-  return { servers: Array.isArray(servers) ? plain : plain[0], ...(user ? { user, pass } : {}) };
-};
