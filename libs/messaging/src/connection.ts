@@ -10,8 +10,8 @@ export interface NatsSettings {
 }
 
 /**
- * Reconnect for ever: a NATS restart must not take a service down. While disconnected the
- * client buffers what is published and `request` fails fast with a typed `unavailable`.
+ * Reconnect for ever: a NATS restart must not take a service down. nats.js drops what is
+ * published while disconnected, so `ReplyInbox` holds a request until the reconnect (reconnect.ts).
  */
 export const natsConnectionOptions = (settings: NatsSettings): ConnectionOptions => ({
   servers: settings.servers,
