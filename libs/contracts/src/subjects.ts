@@ -2,6 +2,7 @@
  * The NATS subject catalogue (design.md §3).
  * - Commands and queries: core request/reply on `<service>.cmd.<name>` / `<service>.query.<name>`,
  *   served in a queue group named after the service.
+ * - System commands: `<service>.sys.<name>`, which only the system's own services may publish.
  * - Integration events: JetStream streams other services consume with durable consumers. The
  *   subject carries enough to filter without decoding: `connection.events.<kind>.<EventType>`.
  */
@@ -10,7 +11,13 @@ export const SUBJECTS = {
     registerConnection: 'registry.cmd.register-connection',
     initRegistration: 'registry.cmd.init-registration',
     completeRegistration: 'registry.cmd.complete-registration',
+    /** A person's transition (cause `user`); `cause: 'system'` is refused here. */
     transition: 'registry.cmd.transition',
+    /**
+     * The system's transitions (the health monitor's): only discovery may publish here
+     * (docs/bus-security.md), so `cause: system` is a property of the subject, not of the payload.
+     */
+    systemTransition: 'registry.sys.transition',
     updateConnection: 'registry.cmd.update-connection',
     deleteConnection: 'registry.cmd.delete-connection',
     testConnection: 'registry.cmd.test-connection',

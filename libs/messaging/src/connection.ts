@@ -14,11 +14,10 @@ export interface NatsSettings {
  * published while disconnected, so `ReplyInbox` holds a request until the reconnect (reconnect.ts).
  */
 export const natsConnectionOptions = (settings: NatsSettings): ConnectionOptions => ({
-  servers: settings.servers,
+  ...credentialsInUrl(settings.servers),
   name: settings.name,
-  user: settings.user,
-  pass: settings.pass,
-  token: settings.token,
+  ...(settings.user ? { user: settings.user, pass: settings.pass } : {}),
+  ...(settings.token ? { token: settings.token } : {}),
   maxReconnectAttempts: -1,
   reconnectTimeWait: 250,
   reconnectJitter: 100,
@@ -27,3 +26,20 @@ export const natsConnectionOptions = (settings: NatsSettings): ConnectionOptions
 });
 
 export const connectNats = (settings: NatsSettings): Promise<NatsConnection> => connect(natsConnectionOptions(settings));
+
+/**
+ * A service's identity on the bus rides in its NATS_URL (`nats://user:password@host:port`,
+ * docs/bus-security.md); nats.js ignores a URL's userinfo, so it is taken out here.
+ */
+const credentialsInUrl = (servers: string | string[]): Pick<ConnectionOptions, 'servers' | 'user' | 'pass'> => {
+  let user: string | undefined;
+  let pass: string | undefined;
+  const plain = (Array.isArray(servers) ? servers : [servers]).map((server) => {
+    const found = /^(\w+:\/\/)([^:@/]*)(?::([^@/]*))?@(.*)$/.exec(server);
+    if (!found) return server;
+    user = decodeURIComponent(found[2]);
+    pass = found[3] === undefined ? undefined : decodeURIComponent(found[3]);
+    return `${found[1]}${found[4]}`;
+  });
+  return { servers: Array.isArray(servers) ? plain : plain[0], ...(user ? { user, pass } : {}) };
+};

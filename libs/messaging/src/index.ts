@@ -12,3 +12,4 @@ export * from './validation-metadata';
 export * from './optional-fields';
 export * from './tags';
 export * from './json-limits';
+export * from './bus-permissions';

@@ -125,13 +125,22 @@ const startServer = async (spec: ServerSpec): Promise<TestServer> => {
   };
 };
 
-/** `nats-server -js` with its JetStream store in a temporary directory. */
-export const startNats = (): Promise<TestServer> =>
+/**
+ * `nats-server -js` with its JetStream store in a temporary directory: open to everyone, or run
+ * from the configuration `config` renders for the port and store directory (users, permissions).
+ */
+export const startNats = (options: { config?: (server: { port: number; storeDir: string }) => string } = {}): Promise<TestServer> =>
   startServer({
     name: 'nats',
     binary: process.env.NATS_SERVER_BIN ?? 'nats-server',
     install: 'apt-get install -y nats-server',
-    args: (port, dir) => ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'jetstream')],
+    args: (port, dir) => {
+      const storeDir = join(dir, 'jetstream');
+      if (!options.config) return ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+      const file = join(dir, 'nats.conf');
+      writeFileSync(file, options.config({ port, storeDir }), { mode: 0o600 });
+      return ['-c', file];
+    },
     url: (port) => `nats://127.0.0.1:${port}`,
     ready: (child) => waitForOutput(child, /Server is ready/, 'nats-server'),
   });

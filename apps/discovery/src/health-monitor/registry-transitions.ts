@@ -6,7 +6,7 @@ import type { WatchedConnection } from './watched-connection';
 /** The actor of the monitor's transitions, as it appears on their `StatusChanged`. */
 export const HEALTH_MONITOR_ACTOR = 'health-monitor';
 
-/** `registry.cmd.transition` as the system, in the connection's own organization. */
+/** `registry.sys.transition` (the system's subject), in the connection's own organization. */
 export class RegistryTransitions implements TransitionRequester {
   constructor(
     private readonly requester: Requester,
@@ -15,7 +15,7 @@ export class RegistryTransitions implements TransitionRequester {
 
   async request(connection: WatchedConnection, to: Status, reason: string, probe: ProbeResult): Promise<TransitionOutcome> {
     const { connection_id, organization_id } = connection;
-    const reply = await this.requester.request(SUBJECTS.registry.transition, {
+    const reply = await this.requester.request(SUBJECTS.registry.systemTransition, {
       caller: { organization_id, user_id: HEALTH_MONITOR_ACTOR, role: 'operator' },
       connection_id,
       status: to,
