@@ -232,6 +232,8 @@ export type RegistryApi = {
   [R.initRegistration]: { request: InitRegistrationRequest; reply: InitRegistrationReply };
   [R.completeRegistration]: { request: CompleteRegistrationRequest; reply: ConnectionView };
   [R.transition]: { request: TransitionRequest; reply: ConnectionView };
+  /** The system's transition (only discovery may publish it): the same request, its cause always `system`. */
+  [R.systemTransition]: { request: TransitionRequest; reply: ConnectionView };
   [R.updateConnection]: { request: UpdateConnectionRequest; reply: ConnectionView };
   [R.deleteConnection]: { request: ConnectionRef; reply: { id: string } };
   [R.testConnection]: { request: TestConnectionRequest; reply: ProbeResult };

@@ -155,7 +155,7 @@ export const natsServerConfig = (options: { port: number; host?: string; storeDi
   const users = BUS_USERS.filter((user) => options.passwords[user]).map((user) => {
     const { publish, subscribe, allowResponses } = BUS_PERMISSIONS[user];
     const responses = allowResponses ? ', allow_responses: true' : '';
-    return `    { user: ${quote(user)}, password: ${quote(options.passwords[user]!)}, permissions: { publish: { allow: ${list(publish)} }, subscribe: { allow: ${list(subscribe)} }${responses} } }`;
+    return `    { user: ${quote(user)}, password: ${quote(options.passwords[user] ?? '')}, permissions: { publish: { allow: ${list(publish)} }, subscribe: { allow: ${list(subscribe)} }${responses} } }`;
   });
   return [
     `host: ${quote(options.host ?? '127.0.0.1')}`,
