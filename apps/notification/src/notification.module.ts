@@ -4,7 +4,8 @@ import type { NatsConnection } from 'nats';
 import { connectNats } from '@clp/messaging';
 import { NotificationsController } from './api/notifications.controller';
 import type { NotificationConfig } from './config';
-import { INTAKE_SETTINGS, NATS_CONNECTION, NotificationIntake } from './intake/notification-intake';
+import { INTAKE_SETTINGS, NotificationIntake } from './intake/notification-intake';
+import { NATS_CONNECTION, NotificationLog } from './log/notification-log';
 import { NotificationStore, REDIS, STORE_SETTINGS } from './store/notification-store';
 
 /** Closes the connections after the intake stopped (module destroy comes first). */
@@ -33,6 +34,7 @@ export class NotificationModule {
         { provide: STORE_SETTINGS, useValue: { prefix: config.keyPrefix, retentionMs: config.retentionMs } },
         { provide: INTAKE_SETTINGS, useValue: { trimIntervalMs: config.trimIntervalMs } },
         NotificationStore,
+        NotificationLog,
         NotificationIntake,
         Connections,
       ],

@@ -93,6 +93,12 @@ export const INTEGRATION_STREAMS = {
   environments: { name: 'ENVIRONMENT_EVENTS', subjects: ['environment.events.>'] },
 } as const satisfies Record<string, StreamSpec>;
 
+/**
+ * The notification center's own log (apps/notification, docs/notification.md): every notification
+ * stored and every change of its state, the durable source its Redis projection is rebuilt from.
+ */
+export const NOTIFICATION_LOG_STREAM = { name: 'NOTIFICATIONS', subjects: ['notification.log.>'] } as const satisfies StreamSpec;
+
 /** NATS subject tokens may not hold `.`, `*`, `>` or whitespace. */
 const token = (value: string): string => value.replace(/[.*>\s]/g, '_');
 

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { SUBJECTS } from '@clp/contracts';
+import { NotificationLog } from '../log/notification-log';
 import { NotificationStore } from '../store/notification-store';
 import { CallerRequest, requireRole } from '@clp/messaging';
 import { EventsSinceDto, ListNotificationsDto, MarkNotificationsDto, NotificationIdsDto } from './notification.dto';
@@ -13,7 +14,10 @@ const N = SUBJECTS.notification;
  */
 @Controller()
 export class NotificationsController {
-  constructor(private readonly store: NotificationStore) {}
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly log: NotificationLog,
+  ) {}
 
   @MessagePattern(N.listEvents)
   list(@Payload() request: ListNotificationsDto) {
@@ -30,13 +34,19 @@ export class NotificationsController {
   @MessagePattern(N.markEvents)
   async mark(@Payload() request: MarkNotificationsDto) {
     requireRole(request.caller, 'viewer');
-    return { updated: await this.store.mark(request.caller.organization_id, [...new Set(request.ids)], request.status) };
+    const org = request.caller.organization_id;
+    const ids = await this.store.own(org, [...new Set(request.ids)]);
+    if (ids.length > 0) await this.log.change({ type: 'marked', organization_id: org, ids, status: request.status });
+    return { updated: ids.length };
   }
 
   @MessagePattern(N.deleteEvents)
   async delete(@Payload() request: NotificationIdsDto) {
     requireRole(request.caller, 'admin');
-    return { deleted: await this.store.delete(request.caller.organization_id, [...new Set(request.ids)]) };
+    const org = request.caller.organization_id;
+    const ids = await this.store.own(org, [...new Set(request.ids)]);
+    if (ids.length > 0) await this.log.change({ type: 'deleted', organization_id: org, ids });
+    return { deleted: ids.length };
   }
 
   /** The feed after a seq, oldest first: how a live subscriber catches up (`Last-Event-ID`). */

@@ -1,18 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { JSONCodec, type NatsConnection } from 'nats';
-import {
-  INTEGRATION_STREAMS,
-  notificationLiveSubject,
-  parseConnectionEvent,
-  ReplyError,
-  type AnyIntegrationEvent,
-  type FeedEntry,
-} from '@clp/contracts';
+import type { NatsConnection } from 'nats';
+import { INTEGRATION_STREAMS, parseConnectionEvent, ReplyError, type AnyIntegrationEvent } from '@clp/contracts';
 import { consumeDurable, ensureStream, type RunningConsumer } from '@clp/messaging';
+import { NATS_CONNECTION, NotificationLog } from '../log/notification-log';
 import { ENVIRONMENT_EVENT_TYPES, notificationOf } from '../notifications/notification-of';
 import { NotificationStore, STORE_SETTINGS, type StoreSettings } from '../store/notification-store';
 
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export { NATS_CONNECTION } from '../log/notification-log';
 export const INTAKE_SETTINGS = Symbol('INTAKE_SETTINGS');
 
 export interface IntakeSettings {
@@ -49,21 +43,21 @@ const refusing = (decode: (data: Uint8Array) => AnyIntegrationEvent) => (data: U
 
 /**
  * The notification center's intake: a durable consumer per integration stream turns each event
- * into at most one notification (its id is the event id, stored once whatever the redelivery),
- * publishes it on `notification.live.<org>` for the gateways' live subscribers, and only then
- * acks. One message at a time per replica, so a replica's notifications keep the stream's order.
+ * into at most one notification (its id is the event id) and appends it to the NOTIFICATIONS
+ * stream; the source message is acked only after the server acked that. The projection
+ * (NotificationLog) stores it in Redis and publishes it live. One message at a time per replica.
  * Nothing is kept in memory between messages.
  */
 @Injectable()
 export class NotificationIntake implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NotificationIntake.name);
-  private readonly codec = JSONCodec<FeedEntry>();
   private consumers: RunningConsumer[] = [];
   private trimTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly store: NotificationStore,
+    private readonly log: NotificationLog,
     @Inject(STORE_SETTINGS) private readonly storeSettings: StoreSettings,
     @Inject(INTAKE_SETTINGS) private readonly settings: IntakeSettings,
   ) {}
@@ -106,10 +100,7 @@ export class NotificationIntake implements OnApplicationBootstrap, OnModuleDestr
     // An event older than the retention would be dropped at the next trim (and its id is no
     // longer remembered): a consumer reading old history makes nothing of it.
     if (!notification || Date.parse(notification.created_at) < Date.now() - this.storeSettings.retentionMs) return;
-    const seq = await this.store.add(notification);
-    if (seq > 0) {
-      this.nc.publish(notificationLiveSubject(notification.organization_id), this.codec.encode({ seq, notification: { ...notification, status: 'unread' } }));
-    }
+    await this.log.stored(notification);
   }
 
   private async trim(): Promise<void> {

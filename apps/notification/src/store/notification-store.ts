@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { SEVERITIES, type FeedEntry, type Notification, type NotificationSortField, type NotificationTypes, type SeverityCount } from '@clp/contracts';
-import type { NewNotification } from '../notifications/notification-of';
 
 export const REDIS = Symbol('REDIS');
 export const STORE_SETTINGS = Symbol('STORE_SETTINGS');
@@ -60,16 +59,14 @@ const withStatus = (doc: string, status: string): Notification => ({ ...(JSON.pa
  */
 @Injectable()
 export class NotificationStore {
-  private readonly scripts: Record<'store' | 'remove' | 'mark' | 'list' | 'since' | 'backfill', Script>;
+  private readonly scripts: Record<'remove' | 'list' | 'since' | 'backfill', Script>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(STORE_SETTINGS) private readonly settings: StoreSettings,
   ) {
     this.scripts = {
-      store: load(redis, 'store'),
       remove: load(redis, 'remove'),
-      mark: load(redis, 'mark'),
       list: load(redis, 'list'),
       since: load(redis, 'since'),
       backfill: load(redis, 'backfill'),
@@ -78,15 +75,6 @@ export class NotificationStore {
 
   private get p(): string {
     return this.settings.prefix;
-  }
-
-  /** Stores it unless its id was stored before; returns its seq (0: stored before and deleted since). */
-  async add(n: NewNotification): Promise<number> {
-    const created = Date.parse(n.created_at);
-    const text = `${n.description} ${n.category} ${n.action}`.toLowerCase();
-    return Number(
-      await this.scripts.store(this.p, n.id, n.organization_id, n.severity, n.category, n.action, n.acted_upon, created, text, JSON.stringify(n), this.settings.retentionMs),
-    );
   }
 
   async list(filter: ListFilter): Promise<NotificationPage> {
@@ -127,13 +115,11 @@ export class NotificationStore {
     return { events, head: Number(head) };
   }
 
-  /** How many of the ids are the organization's. */
-  async mark(org: string, ids: string[], status: 'read' | 'unread'): Promise<number> {
-    return ids.length ? Number(await this.scripts.mark(this.p, org, status, ...ids)) : 0;
-  }
-
-  async delete(org: string, ids: string[]): Promise<number> {
-    return ids.length ? Number(await this.scripts.remove(this.p, org, 'ids', ...ids)) : 0;
+  /** The ids that are the organization's notifications now: what a mark or a delete is about. */
+  async own(org: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const orgs = await this.redis.pipeline(ids.map((id) => ['hget', `${this.p}n:${id}`, 'org'])).exec();
+    return ids.filter((_, i) => orgs?.[i]?.[1] === org);
   }
 
   /**
