@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { ConnectionDefinition, ConnectionView, CredentialView, HistoryEntry, Status } from '@clp/contracts';
+import type { ConnectionDefinition, ConnectionView, CredentialView, EnvironmentView, HistoryEntry, Status } from '@clp/contracts';
 import { request } from './lib/api';
 import { apiQuery, type ConnectionFilters } from './lib/filters';
 import { useSession } from './session-context';
@@ -64,5 +64,25 @@ export const useDefinitions = () => {
     queryFn: () => request<{ definitions: ConnectionDefinition[] }>(token, 'GET', '/api/integrations/connection-definitions'),
     staleTime: Infinity,
     select: (answer) => new Map(answer.definitions.map((definition) => [definition.kind, definition])),
+  });
+};
+
+/** The organization's stored credentials (names and secret field names only): the registration's picker. */
+export const useCredentials = (enabled = true) => {
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['credentials', 'list'],
+    queryFn: () => request<{ credentials: CredentialView[]; total_count: number }>(token, 'GET', '/api/integrations/credentials?pagesize=100'),
+    enabled,
+  });
+};
+
+/** The organization's environments, for assigning a connection. */
+export const useEnvironments = (enabled = true) => {
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['environments', 'list'],
+    queryFn: () => request<{ environments: EnvironmentView[]; total_count: number }>(token, 'GET', '/api/environments?pagesize=100&order=name+asc'),
+    enabled,
   });
 };

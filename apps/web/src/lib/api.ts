@@ -12,14 +12,24 @@ export class ApiError extends Error {
 }
 
 /** One request of the REST API as `token`'s bearer; the error envelope becomes an ApiError. */
-export const request = async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
+export const request = <T>(token: string, method: string, path: string, body?: unknown): Promise<T> =>
+  send<T>(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+
+/** A file as the multipart field `field` (the kubeconfig upload); the browser sets the boundary. */
+export const upload = <T>(token: string, path: string, field: string, file: Blob, fileName: string): Promise<T> => {
+  const form = new FormData();
+  form.append(field, file, fileName);
+  return send<T>(path, { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, body: form });
+};
+
+const send = async <T>(path: string, init: RequestInit): Promise<T> => {
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+    response = await fetch(path, init);
   } catch {
     throw new ApiError(0, 'unavailable', 'the gateway cannot be reached');
   }

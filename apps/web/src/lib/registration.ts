@@ -135,12 +135,13 @@ export const shouldConnect = (definition: Pick<ConnectionDefinition, 'allowed_tr
   wanted && connection.status !== 'connected' && (definition.allowed_transitions[connection.status]?.user ?? []).includes('connected');
 
 /** The modal's steps, in order: a kind, its forms (Test, Register), then environments. */
-export type Step = { step: 'kind' } | { step: 'form'; kind: string } | { step: 'kubeconfig' } | { step: 'environments'; connection: ConnectionView } | { step: 'done'; connection: ConnectionView };
+export type Step = { step: 'kind' } | { step: 'form'; kind: string } | { step: 'kubeconfig' } | { step: 'environments'; connection: ConnectionView; warning?: string } | { step: 'done'; connection: ConnectionView };
 
 export type StepEvent =
   | { type: 'choose-kind'; kind: string }
   | { type: 'upload-kubeconfig' }
-  | { type: 'registered'; connection: ConnectionView }
+  // `warning`: registered, but connecting it afterwards failed (the API's message).
+  | { type: 'registered'; connection: ConnectionView; warning?: string }
   | { type: 'assigned'; connection: ConnectionView }
   | { type: 'back' };
 
@@ -152,7 +153,7 @@ export const nextStep = (current: Step, event: StepEvent): Step => {
     case 'upload-kubeconfig':
       return current.step === 'kind' ? { step: 'kubeconfig' } : current;
     case 'registered':
-      return current.step === 'form' ? { step: 'environments', connection: event.connection } : current;
+      return current.step === 'form' ? { step: 'environments', connection: event.connection, ...(event.warning ? { warning: event.warning } : {}) } : current;
     case 'assigned':
       return current.step === 'environments' ? { step: 'done', connection: event.connection } : current;
     case 'back':

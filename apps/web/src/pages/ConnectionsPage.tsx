@@ -31,8 +31,11 @@ import { STATUSES, type ConnectionView } from '@clp/contracts';
 import { messageOf } from '../lib/api';
 import { DEFAULT_FILTERS, PAGE_SIZES, filtersToQuery, parseFilters, toggleOrder, withFilter, type ConnectionFilters } from '../lib/filters';
 import { connectionPath } from '../lib/routes';
+import { canChange } from '../lib/transitions';
 import { useConnections, useDefinitions, useStatusSummary } from '../queries';
 import { navigate, useLocation } from '../router';
+import { useSession } from '../session-context';
+import { RegistrationModal } from './registration/RegistrationModal';
 import { StatusChip } from './StatusChip';
 import { TransitionMenu } from './TransitionMenu';
 
@@ -57,6 +60,8 @@ export const ConnectionsPage = () => {
   const summary = useStatusSummary();
   const definitions = useDefinitions();
   const [failure, setFailure] = useState<string | null>(null);
+  const [registering, setRegistering] = useState(false);
+  const { role } = useSession();
 
   const kinds = [...(definitions.data?.keys() ?? [])].sort();
   const types = [...new Set([...(definitions.data?.values() ?? [])].map((definition) => definition.type))].sort();
@@ -100,9 +105,17 @@ export const ConnectionsPage = () => {
 
   return (
     <Stack spacing={2}>
-      <Typography variant="h4" component="h1">
-        Connections
-      </Typography>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', justifyContent: 'space-between', flexWrap: 'wrap' }}>
+        <Typography variant="h4" component="h1">
+          Connections
+        </Typography>
+        {canChange(role) && (
+          <Button variant="contained" onClick={() => setRegistering(true)}>
+            Register connection
+          </Button>
+        )}
+      </Stack>
+      <RegistrationModal open={registering} onClose={() => setRegistering(false)} />
 
       <Box component="nav" aria-label="Connections per status" sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
         {summary.isError && <Alert severity="error">Status summary: {messageOf(summary.error)}</Alert>}
@@ -180,7 +193,7 @@ export const ConnectionsPage = () => {
               {connections.isSuccess && table.getRowModel().rows.length === 0 && (
                 <TableRow>
                   <TableCell colSpan={columns.length} align="center" data-testid="empty">
-                    {filtered ? 'No connection matches these filters.' : 'No connections yet. Register one through the API, or let discovery find them.'}
+                    {filtered ? 'No connection matches these filters.' : 'No connections yet. Register one, or let discovery find them.'}
                   </TableCell>
                 </TableRow>
               )}
