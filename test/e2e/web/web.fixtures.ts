@@ -36,6 +36,15 @@ export const startHealthMonitor = (system: RunningSystem, intervalMs = 500): Pro
     ready: /listening on/,
   });
 
+/** Discovery without a health monitor or scans (statuses change only by request): what the kubeconfig upload needs. */
+export const startDiscovery = (system: RunningSystem): Promise<RunningService> =>
+  startService({
+    name: 'discovery',
+    entry: 'apps/discovery/src/main.ts',
+    env: { NATS_URL: system.nats.url, INSTANCE_NAME: 'e2e-web-discovery', HEALTH_MONITOR: 'off', SCAN_INTERVAL_MS: '0', NODE_ENV: 'test' },
+    ready: /listening on/,
+  });
+
 /** Debian's chromium (`apt-get install chromium`), headless; playwright-core downloads no browser. */
 export const launchBrowser = (): Promise<Browser> =>
   chromium.launch({

@@ -15,6 +15,8 @@ const REGISTER = '/api/integrations/connections/register';
 const NO_SUBMIT = { 'ui:submitButtonOptions': { norender: true } };
 
 type Data = Record<string, unknown>;
+// The fields show their errors; without onError the form also logs them to the console.
+const SHOWN_IN_FIELDS = () => undefined;
 
 /**
  * The connection form and the credential form, generated from the kind's JSON Schemas, with Test
@@ -88,6 +90,7 @@ export const ConnectionFormStep = ({
           onChange={(event) => setData((event.formData as Data) ?? {})}
           noHtml5Validate
           showErrorList={false}
+          onError={SHOWN_IN_FIELDS}
           idPrefix="connection"
           disabled={register.isPending}
         />
@@ -128,6 +131,7 @@ export const ConnectionFormStep = ({
             onChange={(event) => setSecret((event.formData as Data) ?? {})}
             noHtml5Validate
             showErrorList={false}
+            onError={SHOWN_IN_FIELDS}
             idPrefix="credential"
             disabled={register.isPending}
           />
