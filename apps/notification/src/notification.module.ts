@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { connectNats } from '@clp/messaging';
 import { NotificationsController } from './api/notifications.controller';
+import { ReadModelHealthController } from './api/read-model-health.controller';
 import type { NotificationConfig } from './config';
 import { INTAKE_SETTINGS, NotificationIntake } from './intake/notification-intake';
 import { NATS_CONNECTION, NotificationLog } from './log/notification-log';
@@ -27,7 +28,7 @@ export class NotificationModule {
   static forRoot(config: NotificationConfig): DynamicModule {
     return {
       module: NotificationModule,
-      controllers: [NotificationsController],
+      controllers: [NotificationsController, ReadModelHealthController],
       providers: [
         { provide: NATS_CONNECTION, useFactory: () => connectNats({ servers: config.natsUrl, name: config.instanceName }) },
         { provide: REDIS, useFactory: () => new Redis(config.redisUrl, { lazyConnect: false }) },

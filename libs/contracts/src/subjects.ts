@@ -67,6 +67,8 @@ export const SUBJECTS = {
     deleteEvents: 'notification.cmd.delete-events',
     eventsSince: 'notification.query.events-since',
     eventTypes: 'notification.query.event-types',
+    /** The notification projection's dead letters, for the gateway's readiness. */
+    readModelHealth: 'notification.query.read-model-health',
   },
 } as const;
 

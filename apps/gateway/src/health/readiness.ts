@@ -24,7 +24,11 @@ export interface ReadModelReport {
 }
 
 /** The services whose read models readiness shows, and the subject each answers on. */
-const READ_MODEL_SERVICES = { registry: SUBJECTS.registry.readModelHealth, environment: SUBJECTS.environment.readModelHealth };
+const READ_MODEL_SERVICES = {
+  registry: SUBJECTS.registry.readModelHealth,
+  environment: SUBJECTS.environment.readModelHealth,
+  notification: SUBJECTS.notification.readModelHealth,
+};
 export type ReadModelService = keyof typeof READ_MODEL_SERVICES;
 
 const within = <T>(promise: Promise<T>, ms: number): Promise<T> => {

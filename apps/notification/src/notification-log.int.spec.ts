@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { INestMicroservice } from '@nestjs/common';
+import Redis from 'ioredis';
+import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { HEADERS, NOTIFICATION_LOG_STREAM, notificationLiveSubject, SUBJECTS, type Caller, type FeedEntry, type Reply } from '@clp/contracts';
+import { Requester } from '@clp/messaging';
+import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
+import type { NotificationConfig } from './config';
+import { notificationOf } from './notifications/notification-of';
+import { createNotificationService, listenUntilAnswering } from './notification-service';
+import { publishConnectionEvents, statusChangedEvent } from './notification.fixtures';
+
+const N = SUBJECTS.notification;
+const result = <T>(reply: Reply<T>): T => {
+  if ('error' in reply) throw new Error(`unexpected error reply: ${JSON.stringify(reply.error)}`);
+  return reply.result;
+};
+const TRANSITIONS = [
+  ['registered', 'connected'],
+  ['connected', 'disconnected'],
+  ['disconnected', 'maintenance'],
+  ['connected', 'not found'],
+  ['connected', 'deleted'],
+] as const;
+
+describe('the notification center is a projection of the NOTIFICATIONS stream (real NATS and Redis, two replicas)', () => {
+  let nats: TestServer;
+  let redisServer: TestServer;
+  let replicas: INestMicroservice[] = [];
+  let nc: NatsConnection;
+  let redis: Redis;
+  let api: Requester;
+
+  const viewer = (org: string): Caller => ({ organization_id: org, user_id: 'vic', role: 'viewer' });
+  const admin = (org: string): Caller => ({ organization_id: org, user_id: 'ada', role: 'admin' });
+  const list = async (caller: Caller, query: Record<string, unknown> = {}) => result(await api.request(N.listEvents, { caller, pagesize: 100, ...query }));
+  const liveOf = (org: string): FeedEntry[] => {
+    const live: FeedEntry[] = [];
+    nc.subscribe(notificationLiveSubject(org), { callback: (_e, m) => live.push(JSON.parse(new TextDecoder().decode(m.data)) as FeedEntry) });
+    return live;
+  };
+  /** A log record as another writer (or an intake past the duplicate window) would append it. */
+  const appendRaw = async (subject: string, payload: string, messageId: string = randomUUID()) => {
+    const h = natsHeaders();
+    h.set(HEADERS.messageId, messageId);
+    return (await nc.jetstream().publish(subject, payload, { headers: h })).seq;
+  };
+  const deadLetters = async () => (result(await api.send(N.readModelHealth, {})) as { dead_letters: number }).dead_letters;
+
+  beforeAll(async () => {
+    [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
+    const config = (name: string): NotificationConfig => ({ natsUrl: nats.url, redisUrl: redisServer.url, instanceName: name, keyPrefix: 'notification:', retentionMs: 60 * 60 * 1000, trimIntervalMs: 60_000 });
+    for (const name of ['notification-a', 'notification-b']) {
+      const app = await createNotificationService(config(name), false);
+      await listenUntilAnswering(app);
+      replicas.push(app);
+    }
+    nc = await connect({ servers: nats.url });
+    redis = new Redis(redisServer.url);
+    api = new Requester(nc, { timeoutMs: 15_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    redis?.disconnect();
+    await nc?.close();
+    await Promise.all(replicas.map((app) => app.close()));
+    replicas = [];
+    await Promise.all([nats?.stop(), redisServer?.stop()]);
+  });
+
+  it('makes one notification of a redelivered or re-published event, and of a second "stored" record past the duplicate window', async () => {
+    const org = 'org-dup';
+    const live = liveOf(org);
+    await nc.flush();
+    const event = statusChangedEvent(org, randomUUID(), 'connected', 'disconnected');
+    const notification = notificationOf(event);
+    // An intake that appended the notification and died before acking its event: the event comes again.
+    await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', notification }), event.metadata.event_id);
+    await publishConnectionEvents(nc, [event, event], () => randomUUID());
+    await waitFor(async () => (await list(viewer(org))).total_count === 1, { timeoutMs: 30_000, message: 'the notification' });
+    const subjects = async () => (await (await nc.jetstreamManager()).streams.info(NOTIFICATION_LOG_STREAM.name, { subjects_filter: `notification.log.${org}.>` })).state.subjects;
+    // The intake's two appends (Nats-Msg-Id = the event id) were dropped by the server as duplicates.
+    await waitFor(
+      async () => {
+        const consumer = await (await nc.jetstreamManager()).consumers.info('CONNECTION_EVENTS', 'notification-connection-events');
+        return consumer.num_pending === 0 && consumer.num_ack_pending === 0;
+      },
+      { timeoutMs: 30_000, message: 'both deliveries of the event handled' },
+    );
+    expect(await subjects()).toEqual({ [`notification.log.${org}.stored`]: 1 });
+
+    // Past the duplicate window the server takes it: the projection's "seen" guard drops it.
+    const again = await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', notification }));
+    await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= again, { timeoutMs: 30_000, message: 'the second record applied' });
+    expect(await subjects()).toEqual({ [`notification.log.${org}.stored`]: 2 });
+    const page = await list(viewer(org));
+    expect(page.events.map((e) => e.id)).toEqual([event.metadata.event_id]);
+
+    const next = statusChangedEvent(org, randomUUID(), 'disconnected', 'connected');
+    await publishConnectionEvents(nc, [next]);
+    await waitFor(() => live.length >= 2, { timeoutMs: 30_000, message: 'the next one live' });
+    await nc.flush();
+    expect(live.map((e) => [e.seq, e.notification.id])).toEqual([
+      [1, event.metadata.event_id],
+      [2, next.metadata.event_id],
+    ]);
+  });
+
+  it('dead-letters what it cannot apply, shows it, and applies what comes after', async () => {
+    const org = 'org-poison';
+    const before = await deadLetters();
+    const poison = [
+      await appendRaw('notification.log.org-poison.stored', 'not json {'),
+      await appendRaw('notification.log.org-poison.stored', JSON.stringify({ type: 'exploded', organization_id: org })),
+      await appendRaw('notification.log.org-poison.marked', JSON.stringify({ type: 'marked', organization_id: org, ids: 'all of them', status: 'read' })),
+      await appendRaw('notification.log.org-poison.stored', JSON.stringify({ type: 'stored', notification: { id: randomUUID(), organization_id: org } })),
+    ];
+    const event = statusChangedEvent(org, randomUUID(), 'registered', 'connected');
+    await publishConnectionEvents(nc, [event]);
+    await waitFor(async () => (await list(viewer(org))).total_count === 1, { timeoutMs: 30_000, message: 'the notification after the poison' });
+    expect(await deadLetters()).toBe(before + poison.length);
+    const recorded = await redis.hgetall('notification:dead-letters');
+    for (const seq of poison) expect(JSON.parse(recorded[String(seq)])).toMatchObject({ seq, error: expect.any(String) });
+    expect(JSON.parse(recorded[String(poison[1])])).toMatchObject({ type: 'exploded', error: expect.stringContaining('exploded') });
+    // A mark after the poison is applied too.
+    expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [event.metadata.event_id], status: 'read' }))).toEqual({ updated: 1 });
+    expect((await list(viewer(org), { status: 'read' })).total_count).toBe(1);
+  });
+
+  it('comes back by itself after FLUSHALL, equal: lists, seqs, read state, deletions, types and counts; old ones are not sent live again', async () => {
+    const orgs = ['org-wipe-a', 'org-wipe-b'];
+    const live = orgs.map(liveOf);
+    const made = new Map<string, string[]>();
+    for (const [o, org] of orgs.entries()) {
+      const events = Array.from({ length: 30 }, (_, i) => {
+        const [from, to] = TRANSITIONS[(i + o) % TRANSITIONS.length];
+        return statusChangedEvent(org, randomUUID(), from, to, { cause: i % 3 ? 'system' : 'user', revision: i + 1 });
+      });
+      // Half in one burst (replicas interleave), half one by one.
+      await publishConnectionEvents(nc, events.slice(0, 15));
+      for (const event of events.slice(15)) await publishConnectionEvents(nc, [event]);
+      made.set(org, events.map((e) => e.metadata.event_id));
+    }
+    await waitFor(async () => (await Promise.all(orgs.map(async (org) => (await list(viewer(org))).total_count === 30))).every(Boolean), { timeoutMs: 60_000, message: 'every notification' });
+
+    for (const org of orgs) {
+      const ids = made.get(org) ?? [];
+      expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: ids.slice(0, 12), status: 'read' }))).toEqual({ updated: 12 });
+      expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: ids.slice(4, 7), status: 'unread' }))).toEqual({ updated: 3 });
+      expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [ids[0], ids[5], ids[20], ids[29]] }))).toEqual({ deleted: 4 });
+    }
+    // A deleted one appended again past the duplicate window stays deleted, before and after.
+    const deleted = made.get(orgs[0])?.[0] as string;
+    const doc = { id: deleted, organization_id: orgs[0], category: 'connection', action: 'status_changed', severity: 'success', description: 'again', acted_upon: 'c', metadata: {}, created_at: new Date().toISOString() };
+    const last = await appendRaw(`notification.log.${orgs[0]}.stored`, JSON.stringify({ type: 'stored', notification: doc }));
+    await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= last, { timeoutMs: 30_000 });
+
+    const snapshot = async () => ({
+      orgs: await Promise.all(
+        orgs.map(async (org) => ({
+          list: await list(viewer(org)),
+          ascending: (await list(viewer(org), { order: 'asc', pagesize: 7, page: 2 })).events.map((e) => e.id),
+          byTime: (await list(viewer(org), { sort: 'created_at' })).events.map((e) => e.id),
+          unread: (await list(viewer(org), { status: 'unread' })).events.map((e) => e.id),
+          errors: (await list(viewer(org), { severity: ['error'], status: 'read' })).events.map((e) => e.id),
+          feed: result(await api.request(N.eventsSince, { caller: viewer(org), after: 0, limit: 1000 })),
+          types: result(await api.request(N.eventTypes, { caller: viewer(org) })),
+        })),
+      ),
+      // Every key but the backfill's "done" mark (set again by the next retention pass).
+      keys: (await redis.keys('notification:*')).filter((key) => key !== 'notification:indexed:v1').sort(),
+      checkpoint: await redis.get('notification:checkpoint'),
+      deadLetters: await redis.hgetall('notification:dead-letters'),
+    });
+    const before = await snapshot();
+    expect(before.orgs.map((o) => o.list.total_count)).toEqual([26, 26]);
+    expect(before.orgs[0].list.events.map((e) => e.id)).not.toContain(deleted);
+    expect(before.orgs.map((o) => o.unread.length)).toEqual([18, 18]);
+    expect(before.orgs.map((o) => o.feed.head)).toEqual([30, 30]);
+    await nc.flush();
+    const liveBefore = live.map((entries) => entries.length);
+    expect(liveBefore).toEqual([30, 30]);
+
+    // Nothing is published meanwhile: the idle replicas notice the wipe by themselves.
+    await redis.flushall();
+    await waitFor(async () => JSON.stringify(await snapshot()) === JSON.stringify(before), { timeoutMs: 60_000, message: 'the notification center rebuilt' });
+    expect(await snapshot()).toEqual(before);
+
+    // New ones after the rebuild: live once each, numbered on; the rebuilt ones were not sent again.
+    const fresh = statusChangedEvent(orgs[1], randomUUID(), 'connected', 'disconnected');
+    await publishConnectionEvents(nc, [fresh]);
+    await waitFor(() => live[1].length > liveBefore[1], { timeoutMs: 30_000, message: 'the new one live' });
+    await nc.flush();
+    expect(live.map((entries) => entries.length)).toEqual([30, 31]);
+    expect(live[1].at(-1)).toMatchObject({ seq: 31, notification: { id: fresh.metadata.event_id, status: 'unread' } });
+  }, 180_000);
+
+  it('answers a mark or a delete only once the list shows it, even behind a backlog (read-your-writes)', async () => {
+    const org = 'org-ryw';
+    const events = Array.from({ length: 4 }, (_, i) => statusChangedEvent(org, randomUUID(), 'registered', 'connected', { revision: i + 1 }));
+    await publishConnectionEvents(nc, events);
+    await waitFor(async () => (await list(viewer(org))).total_count === events.length, { timeoutMs: 30_000 });
+    // A backlog ahead of each change: the projection is still applying it when the change is appended.
+    const backlog = async () => {
+      const js = nc.jetstream();
+      const sent = Array.from({ length: 3000 }, () => {
+        const notification = notificationOf(statusChangedEvent('org-backlog', randomUUID(), 'connected', 'disconnected'));
+        return js.publish('notification.log.org-backlog.stored', JSON.stringify({ type: 'stored', notification }));
+      });
+      await nc.flush();
+      return sent;
+    };
+    for (const [i, event] of events.entries()) {
+      const id = event.metadata.event_id;
+      let sent = await backlog();
+      expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [id], status: 'read' }))).toEqual({ updated: 1 });
+      expect((await list(viewer(org), { status: 'read' })).events.map((e) => e.id)).toContain(id);
+      await Promise.all(sent);
+      sent = await backlog();
+      expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: [id] }))).toEqual({ deleted: 1 });
+      expect((await list(viewer(org))).total_count).toBe(events.length - i - 1);
+      await Promise.all(sent);
+    }
+  }, 180_000);
+});
