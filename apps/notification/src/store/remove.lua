@@ -1,19 +1,12 @@
--- Removes notifications of one organization: ARGV prefix, org, mode, then either the ids
--- (mode 'ids') or a cutoff in ms and a batch size (mode 'older': retention).
--- Ids of another organization are left alone. Returns how many were removed.
-local p, org, mode = ARGV[1], ARGV[2], ARGV[3]
+-- Retention: removes one batch of an organization's notifications created before a cutoff.
+-- ARGV prefix, org, mode ('older'), cutoff in ms, batch size. Marks and deletions are applied
+-- from the NOTIFICATIONS stream (apply-log.lua). Returns how many ids it went through.
+local p, org = ARGV[1], ARGV[2]
 local o = p .. 'org:' .. org
-local ids
-if mode == 'older' then
-  ids = redis.call('ZRANGEBYSCORE', o .. ':time', '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))
-else
-  ids = {}
-  for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
-end
+local ids = redis.call('ZRANGEBYSCORE', o .. ':time', '-inf', ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))
 local function uncount(hash, field)
   if redis.call('HINCRBY', hash, field, -1) <= 0 then redis.call('HDEL', hash, field) end
 end
-local removed = 0
 for _, id in ipairs(ids) do
   local key = p .. 'n:' .. id
   local f = redis.call('HMGET', key, 'org', 'status', 'severity', 'category', 'action', 'indexed', 'acted_upon')
@@ -27,13 +20,10 @@ for _, id in ipairs(ids) do
       uncount(o .. ':categories', f[4])
       uncount(o .. ':actions', f[5])
     end
-    removed = removed + 1
   end
   -- Index entries go even without their document (a retention batch must always progress).
-  if f[1] == org or mode == 'older' then
-    redis.call('ZREM', o .. ':all', id)
-    redis.call('ZREM', o .. ':time', id)
-  end
+  redis.call('ZREM', o .. ':all', id)
+  redis.call('ZREM', o .. ':time', id)
 end
--- Retention counts the ids it went through, so its caller knows whether a batch was full.
-return mode == 'older' and #ids or removed
+-- The ids it went through, so its caller knows whether a batch was full.
+return #ids
