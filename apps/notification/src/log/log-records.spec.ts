@@ -30,6 +30,10 @@ describe('the NOTIFICATIONS stream records as the apply script takes them', () =
       text: `${notification.description} connection status_changed`.toLowerCase(),
       doc: JSON.stringify(notification),
     });
+    // A lone surrogate in the text would make the script's cjson refuse the message: replaced there.
+    const odd = scriptMessageOf(9, bytes({ type: 'stored', notification: { ...notification, description: 'bad \ud800 name' } }));
+    expect(odd).toMatchObject({ type: 'stored', text: 'bad \ufffd name connection status_changed' });
+    expect(JSON.stringify(odd)).not.toMatch(/(?<!\\)\\ud800/);
     expect(scriptMessageOf(8, bytes({ type: 'deleted', organization_id: 'o', ids: ['x'] }))).toEqual({ seq: 8, type: 'deleted', org: 'o', ids: ['x'] });
   });
 

@@ -29,6 +29,9 @@ export type ScriptMessage = { seq: number } & (
 const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 const isIdList = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 
+/** Lone surrogates as U+FFFD: the script's cjson refuses their escapes, and search text loses nothing by it. */
+const wellFormed = (text: string): string => text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 const invalid = (seq: number, kind: unknown, error: string): ScriptMessage => ({ seq, type: 'invalid', kind: typeof kind === 'string' ? kind.slice(0, 64) : 'unknown', error });
 
 const storedOf = (seq: number, n: Partial<NewNotification> | undefined): ScriptMessage => {
@@ -48,7 +51,7 @@ const storedOf = (seq: number, n: Partial<NewNotification> | undefined): ScriptM
     action: action as string,
     acted_upon: acted_upon as string,
     created: String(created),
-    text: `${description} ${category} ${action}`.toLowerCase(),
+    text: wellFormed(`${description} ${category} ${action}`.toLowerCase()),
     doc: JSON.stringify(n),
   };
 };
