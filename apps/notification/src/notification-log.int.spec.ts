@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
 import Redis from 'ioredis';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
@@ -125,6 +127,26 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     // A mark after the poison is applied too.
     expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [event.metadata.event_id], status: 'read' }))).toEqual({ updated: 1 });
     expect((await list(viewer(org), { status: 'read' })).total_count).toBe(1);
+  });
+
+  it('applies nothing on a checkpoint gone or behind the reader (another replica began the rebuild), and nothing twice', async () => {
+    const r = new Redis(redisServer.url);
+    try {
+      r.defineCommand('applyLog', { numberOfKeys: 0, lua: readFileSync(join(__dirname, 'store', 'apply-log.lua'), 'utf8') });
+      const apply = (seen: number, ...messages: object[]) => (r as unknown as { applyLog: (...args: Array<string | number>) => Promise<unknown> }).applyLog('script-test:', seen, 60_000, ...messages.map((m) => JSON.stringify(m)));
+      const doc = { seq: 1, type: 'stored', id: 'n1', org: 'o', severity: 'error', category: 'connection', action: 'status_changed', acted_upon: 'c', created: String(Date.now()), text: 't', doc: '{}' };
+      expect(await apply(0, doc)).toEqual([1, [1, 1], []]);
+      // The same batch again (a second replica): nothing changes, nothing is new.
+      expect(await apply(0, doc)).toEqual([0, [], []]);
+      expect(await r.get('script-test:org:o:seq')).toBe('1');
+      await r.set('script-test:checkpoint', '0');
+      expect(await apply(1, { ...doc, seq: 2, id: 'n2' })).toBe(-1);
+      await r.del('script-test:checkpoint');
+      expect(await apply(1, { ...doc, seq: 2, id: 'n2' })).toBe(-1);
+      expect(await r.exists('script-test:n:n2')).toBe(0);
+    } finally {
+      r.disconnect();
+    }
   });
 
   it('comes back by itself after FLUSHALL, equal: lists, seqs, read state, deletions, types and counts; old ones are not sent live again', async () => {
