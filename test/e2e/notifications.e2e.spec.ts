@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Caller } from '@clp/contracts';
+import { connectNats } from '@clp/messaging';
 import { waitFor } from '@clp/testing';
 import { publishConnectionEvents, statusChangedEvent } from '../../apps/notification/src/notification.fixtures';
 import { openSse, type SseClient } from './sse.fixtures';
@@ -37,7 +38,7 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
 
   beforeAll(async () => {
     system = await startSystem({ gatewayEnv: { SSE_KEEPALIVE_MS: '200' }, validateResponses: true });
-    nc = await connect({ servers: system.nats.url });
+    nc = await connectNats({ servers: system.nats.url, name: 'notifications-e2e' });
   }, 120_000);
 
   afterEach(() => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller, Role } from '@clp/contracts';
+import { BUS_USERS, natsServerConfig, natsUrlFor, type BusUser } from '@clp/messaging';
 import { freePort, startNats, startRedis, startService, startValidatingProxy, type RunningService, type TestServer } from '@clp/testing';
 import { issueToken } from '../../apps/gateway/src/auth/tokens';
 
@@ -20,7 +21,10 @@ export interface RunningSystem {
   url: string;
   /** The gateway's signing secret, for tools that make tokens (`npm run token`). */
   secret: string;
+  /** Its `url` is the admin user's (nats.js takes the userinfo only through `connectNats` / `credentialsInUrl`). */
   nats: TestServer;
+  /** The URL a bus user connects with (docs/bus-security.md): each service runs as its own. */
+  natsUrlFor(user: BusUser): string;
   redis: TestServer;
   registry: RunningService;
   environment: RunningService;
@@ -44,8 +48,25 @@ export interface RunningSystem {
   startNotification(): Promise<void>;
   /** Starts the gateway again on its port (after `gateway.kill()` or `stop()`). */
   startGateway(): Promise<void>;
+  /** Stops everything; fails if nats-server refused anyone anything meanwhile (a permission the bus's table lacks). */
   stop(): Promise<void>;
 }
+
+/**
+ * nats-server with the bus's users and permissions, as production runs it (docs/bus-security.md),
+ * and every permission violation it logs: a service refused something its code does means the
+ * table in libs/messaging/src/bus-permissions.ts is incomplete.
+ */
+const startBus = async () => {
+  const passwords = Object.fromEntries(BUS_USERS.map((user) => [user, randomBytes(18).toString('base64url')])) as Record<BusUser, string>;
+  const violations: string[] = [];
+  const server = await startNats({
+    config: ({ port, storeDir }) => natsServerConfig({ port, storeDir, passwords }),
+    onOutput: (text) => violations.push(...text.split('\n').filter((line) => /Violation/.test(line))),
+  });
+  const urlFor = (user: BusUser) => natsUrlFor(server.url, user, passwords[user]);
+  return { server: { ...server, url: urlFor('admin') }, urlFor, violations };
+};
 
 /** Settings of one system for the tests that need others than production's. */
 export interface SystemOptions {
@@ -64,16 +85,17 @@ export interface ResponseViolation {
 }
 
 export const startSystem = async (options: SystemOptions = {}): Promise<RunningSystem> => {
-  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  const [bus, redis] = await Promise.all([startBus(), startRedis()]);
+  const nats = bus.server;
   const secret = randomBytes(32).toString('base64url');
   const masterKey = randomBytes(32).toString('base64');
   let port = await freePort();
-  const common = { NATS_URL: nats.url, REDIS_URL: redis.url, NODE_ENV: 'production', CONNECTIVITY_TIMEOUT_MS: '10000' };
+  const common = { REDIS_URL: redis.url, NODE_ENV: 'production', CONNECTIVITY_TIMEOUT_MS: '10000' };
   const launchRegistry = () =>
     startService({
       name: 'registry',
       entry: 'apps/connection-registry/src/main.ts',
-      env: { ...common, INSTANCE_NAME: 'e2e-registry', CREDENTIALS_MASTER_KEY: masterKey },
+      env: { ...common, NATS_URL: bus.urlFor('connection-registry'), INSTANCE_NAME: 'e2e-registry', CREDENTIALS_MASTER_KEY: masterKey },
       ready: /e2e-registry listening/,
     });
   let registry = await launchRegistry();
@@ -81,7 +103,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     startService({
       name: 'environment',
       entry: 'apps/environment/src/main.ts',
-      env: { ...common, INSTANCE_NAME: 'e2e-environment' },
+      env: { ...common, NATS_URL: bus.urlFor('environment'), INSTANCE_NAME: 'e2e-environment' },
       ready: /e2e-environment listening/,
     });
   let environment = await launchEnvironment();
@@ -89,7 +111,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     startService({
       name: 'notification',
       entry: 'apps/notification/src/main.ts',
-      env: { ...common, INSTANCE_NAME: 'e2e-notification', ...options.notificationEnv },
+      env: { ...common, NATS_URL: bus.urlFor('notification'), INSTANCE_NAME: 'e2e-notification', ...options.notificationEnv },
       ready: /e2e-notification listening/,
     });
   let notification = await launchNotification();
@@ -97,7 +119,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     startService({
       name: 'gateway',
       entry: 'apps/gateway/src/main.ts',
-      env: { ...common, PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000', ...options.gatewayEnv },
+      env: { ...common, NATS_URL: bus.urlFor('gateway'), PORT: String(port), HOST: '127.0.0.1', AUTH_JWT_SECRET: secret, REQUEST_TIMEOUT_MS: '2000', ...options.gatewayEnv },
       ready: /gateway listening on/,
     });
   // Another process may take the free port between the probe and the bind: try a few ports.
@@ -127,6 +149,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     url: gatewayUrl,
     secret,
     nats,
+    natsUrlFor: bus.urlFor,
     redis,
     get registry() {
       return registry;
@@ -180,6 +203,7 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     async stop() {
       await Promise.all([gateway.stop(), environment.stop(), notification.stop(), registry.stop(), proxy?.stop()]);
       await Promise.all([nats.stop(), redis.stop()]);
+      if (bus.violations.length > 0) throw new Error(`nats-server refused a service what its code does:\n${bus.violations.join('\n')}`);
     },
   };
   return system;

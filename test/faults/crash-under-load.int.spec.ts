@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { HEADERS, INTEGRATION_STREAMS } from '@clp/contracts';
+import { credentialsInUrl } from '@clp/messaging';
 import { waitFor } from '@clp/testing';
 import { startSystem, type HttpReply, type RunningSystem } from '../e2e/system.fixtures';
 
@@ -68,7 +69,7 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
 
   beforeAll(async () => {
     system = await startSystem();
-    nc = await connect({ servers: system.nats.url, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    nc = await connect({ ...credentialsInUrl(system.nats.url), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const jsm = await nc.jetstreamManager();
     for (const { name } of [INTEGRATION_STREAMS.connections, INTEGRATION_STREAMS.environments]) {
       const { config } = await waitFor(() => jsm.streams.info(name), { timeoutMs: 30_000, message: `${name} created by its relay` });

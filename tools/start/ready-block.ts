@@ -29,7 +29,8 @@ export const readyBlock = (config: LauncherConfig, stores: Store[], services: Ru
     `  services   ${services.map((service) => `${service.entry.name} (pid ${service.child.pid})`).join(', ')}`,
     ...stores.map((store) =>
       store.started
-        ? `  ${LABELS[store.name].padEnd(9)}  ${store.url}   started here (pid ${store.started.pid}), data in ${shown(store.dataDir ?? '')}`
+        ? `  ${LABELS[store.name].padEnd(9)}  ${store.url}   started here (pid ${store.started.pid}), data in ${shown(store.dataDir ?? '')}` +
+          (store.usersFile ? `, a user per service (passwords: ${shown(store.usersFile)})` : '')
         : `  ${LABELS[store.name].padEnd(9)}  ${store.url}   already running: reused, and left running on exit`,
     ),
     `  data       ${shown(config.dataDir)}${masterKey.file ? `   (credentials master key: ${shown(masterKey.file)})` : ''}`,

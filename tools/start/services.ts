@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BusUser } from '@clp/messaging';
 import { SERVICE_NODE_FLAGS, WORKSPACE_ROOT } from '@clp/testing';
 import { launch, type Child } from './processes';
 
 /** What every service gets besides the launcher's own environment. */
 export interface ServiceContext {
-  natsUrl: string;
+  /** The NATS URL a service connects with: its own user's, when the launcher started NATS. */
+  natsUrl: (user: BusUser) => string;
   redisUrl: string;
   dataDir: string;
   credentialsMasterKey: string;
@@ -13,6 +15,8 @@ export interface ServiceContext {
 
 export interface ServiceEntry {
   name: string;
+  /** Who it is on the bus (docs/bus-security.md). */
+  busUser: BusUser;
   /** From the workspace root; a service whose entry does not exist (yet) is not started. */
   entry: string;
   /** A line the service prints once it serves; the gateway's first group is its URL. */
@@ -24,14 +28,21 @@ export interface ServiceEntry {
 export const SERVICES: ServiceEntry[] = [
   {
     name: 'registry',
+    busUser: 'connection-registry',
     entry: 'apps/connection-registry/src/main.ts',
     ready: / listening on nats:\/\//,
     env: (context) => ({ CREDENTIALS_MASTER_KEY: context.credentialsMasterKey }),
   },
-  { name: 'environment', entry: 'apps/environment/src/main.ts', ready: / listening on nats:\/\// },
-  { name: 'notification', entry: 'apps/notification/src/main.ts', ready: / listening on nats:\/\// },
-  { name: 'gateway', entry: 'apps/gateway/src/main.ts', ready: /gateway listening on (https?:\/\/\S+)/ },
-  { name: 'discovery', entry: 'apps/discovery/src/main.ts', ready: / listening on nats:\/\//, env: (context) => ({ CREDENTIALS_MASTER_KEY: context.credentialsMasterKey }) },
+  { name: 'environment', busUser: 'environment', entry: 'apps/environment/src/main.ts', ready: / listening on nats:\/\// },
+  { name: 'notification', busUser: 'notification', entry: 'apps/notification/src/main.ts', ready: / listening on nats:\/\// },
+  { name: 'gateway', busUser: 'gateway', entry: 'apps/gateway/src/main.ts', ready: /gateway listening on (https?:\/\/\S+)/ },
+  {
+    name: 'discovery',
+    busUser: 'discovery',
+    entry: 'apps/discovery/src/main.ts',
+    ready: / listening on nats:\/\//,
+    env: (context) => ({ CREDENTIALS_MASTER_KEY: context.credentialsMasterKey }),
+  },
 ];
 
 export interface RunningService {
@@ -55,7 +66,7 @@ export const launchService = (service: ServiceEntry, context: ServiceContext): C
       ...process.env,
       TS_NODE_TRANSPILE_ONLY: 'true',
       TS_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.json'),
-      NATS_URL: context.natsUrl,
+      NATS_URL: context.natsUrl(service.busUser),
       REDIS_URL: context.redisUrl,
       DATA_DIR: context.dataDir,
       ...service.env?.(context),

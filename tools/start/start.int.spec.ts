@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { connect } from 'nats';
+import { credentialsInUrl, natsUrlFor, type BusUser } from '@clp/messaging';
 import { CONDITION_TIMEOUT_MS, freePort, startNats, startRedis, waitFor, waitForOutput, WORKSPACE_ROOT, type TestServer } from '@clp/testing';
 import { issueToken } from '../../apps/gateway/src/auth/tokens';
 import { READY_HEADLINE } from './ready-block';
@@ -60,8 +61,12 @@ const listening = (port: number): Promise<boolean> =>
     socket.once('error', () => resolve(false));
   });
 
+/** The URL of a bus user of the NATS server a launcher started under `dataDir` (its passwords file). */
+const asUser = (url: string, dataDir: string, user: BusUser): string =>
+  natsUrlFor(url, user, (JSON.parse(readFileSync(join(dataDir, 'nats-users.json'), 'utf8')) as Record<BusUser, string>)[user]);
+
 const natsHasJetStream = async (url: string): Promise<boolean> => {
-  const nc = await connect({ servers: url, reconnect: false });
+  const nc = await connect({ ...credentialsInUrl(url), reconnect: false });
   try {
     return (await (await nc.jetstreamManager()).getAccountInfo()).streams > 0;
   } finally {
@@ -106,10 +111,22 @@ describe('npm start', () => {
 
       const pids = launcher.pids();
       expect(Object.keys(pids).sort()).toEqual(['nats', 'redis', ...SERVICES].sort());
-      expect(launcher.output()).toMatch(new RegExp(`^\\[start\\]\\s+nats \\(pid \\d+\\): nats-server -js .*-sd ${dataDir}/nats$`, 'm'));
+      expect(launcher.output()).toMatch(new RegExp(`^\\[start\\]\\s+nats \\(pid \\d+\\): nats-server -c ${dataDir}/nats/nats-server.conf$`, 'm'));
+
+      // The bus has a user per service: their passwords (and the config naming them) are readable
+      // by their owner only, nobody connects without one, each service runs as its own user, and no
+      // password is printed.
+      const natsUrl = `nats://127.0.0.1:${natsPort}`;
+      expect(statSync(join(dataDir, 'nats-users.json')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dataDir, 'nats', 'nats-server.conf')).mode & 0o777).toBe(0o600);
+      await expect(connect({ servers: natsUrl, reconnect: false })).rejects.toThrow(/Authorization/i);
+      expect(launcher.output()).toMatch(/^\[registry\].* listening on nats:\/\/connection-registry:\*\*\*@127\.0\.0\.1:/m);
+      expect(launcher.output()).toMatch(/^\[discovery\].* listening on nats:\/\/discovery:\*\*\*@127\.0\.0\.1:/m);
+      const passwords = Object.values(JSON.parse(readFileSync(join(dataDir, 'nats-users.json'), 'utf8')) as Record<string, string>);
+      passwords.forEach((password) => expect(launcher!.output()).not.toContain(password));
 
       // JetStream keeps the registry's streams under DATA_DIR/nats; Redis appends to DATA_DIR/redis.
-      expect(await natsHasJetStream(`nats://127.0.0.1:${natsPort}`)).toBe(true);
+      expect(await natsHasJetStream(asUser(natsUrl, dataDir, 'admin'))).toBe(true);
       expect(readdirSync(join(dataDir, 'nats', 'jetstream', '$G', 'streams')).length).toBeGreaterThan(0);
       expect(await withRedis(`redis://127.0.0.1:${redisPort}`, (redis) => redis.config('GET', 'dir'))).toEqual(['dir', join(dataDir, 'redis')]);
       expect(await withRedis(`redis://127.0.0.1:${redisPort}`, (redis) => redis.config('GET', 'appendonly'))).toEqual(['appendonly', 'yes']);
@@ -142,17 +159,21 @@ describe('npm start', () => {
         DATA_DIR: dataDir,
       };
       const keys: string[] = [];
+      const busUsers: string[] = [];
       for (const run of [1, 2]) {
         launcher = launch(env);
         await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
         expect({ run, generated: /generated the credentials master key/.test(launcher.output()) }).toEqual({ run, generated: run === 1 });
         keys.push(readFileSync(join(dataDir, 'credentials-master-key'), 'utf8'));
+        busUsers.push(readFileSync(join(dataDir, 'nats-users.json'), 'utf8'));
         if (run === 1) await withRedis(env.REDIS_URL, (redis) => redis.set('start-spec:marker', 'kept'));
         else expect(await withRedis(env.REDIS_URL, (redis) => redis.get('start-spec:marker'))).toBe('kept');
         launcher.child.kill('SIGTERM');
         expect(await launcher.exited).toBe(0);
       }
       expect(keys[1]).toBe(keys[0]);
+      // The bus's users keep their passwords too (the services of a second launcher connect with them).
+      expect(busUsers[1]).toBe(busUsers[0]);
     },
     2 * START_TIMEOUT_MS,
   );
@@ -171,7 +192,7 @@ describe('npm start', () => {
       const after = launcher.pids();
       expect(after.nats).toBe(Number(back[1]));
       // JetStream kept its streams under DATA_DIR/nats.
-      expect(await natsHasJetStream(`nats://127.0.0.1:${natsPort}`)).toBe(true);
+      expect(await natsHasJetStream(asUser(`nats://127.0.0.1:${natsPort}`, dataDir, 'admin'))).toBe(true);
       if (WITH_GATEWAY) {
         await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).status === 200, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the gateway ready again' });
       }

@@ -8,6 +8,7 @@
  * started here, and exits 0.
  */
 import { mkdirSync } from 'node:fs';
+import type { BusUser } from '@clp/messaging';
 import { LaunchError, launcherConfig } from './config';
 import { credentialsMasterKey } from './master-key';
 import { closeLaunches, describeExit, reservePrefix, runningChildren, say, type Child } from './processes';
@@ -77,7 +78,9 @@ const main = async (): Promise<void> => {
     say('Keep it with the NATS data: stored credential secrets open only with this key.');
   }
 
-  const context: ServiceContext = { natsUrl: config.natsUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, credentialsMasterKey: masterKey.key };
+  const nats = stores.find((store) => store.name === 'nats');
+  const natsUrl = (user: BusUser) => nats?.urlFor?.(user) ?? config.natsUrl;
+  const context: ServiceContext = { natsUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, credentialsMasterKey: masterKey.key };
   const children = services.map((service) => launchService(service, context));
   children.forEach((child, i) => watch(child, () => launchService(services[i], context), (restarted) => serviceReady(services[i], restarted)));
   const ready = await Promise.all(

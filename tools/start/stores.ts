@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { connect } from 'nats';
+import { credentialsInUrl, natsServerConfig, natsUrlFor, type BusUser } from '@clp/messaging';
+import { busPasswords } from './bus-users';
 import { LaunchError, type LauncherConfig } from './config';
 import { launch, type Child } from './processes';
 
@@ -14,6 +16,10 @@ export interface Store {
   readonly started?: Child;
   /** Where the started server keeps its data. */
   readonly dataDir?: string;
+  /** A NATS server started here has a user per service (docs/bus-security.md): the URL each connects with. */
+  readonly urlFor?: (user: BusUser) => string;
+  /** Where those users' passwords are kept. */
+  readonly usersFile?: string;
   /** Starts the server again as it was started here (after it died), and tells when it serves. */
   readonly relaunch?: () => Child;
   readonly ready?: (child: Child) => Promise<unknown>;
@@ -29,6 +35,8 @@ interface StoreSpec {
   probe(url: string): Promise<'ok' | 'refused'>;
   args(host: string, port: number, dataDir: string): string[];
   ready: RegExp;
+  /** For a server that has users: the URL a user connects with, and where the passwords are. */
+  users?: { urlFor(url: string, user: BusUser): string; file(): string };
 }
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost'];
@@ -37,7 +45,7 @@ const READY_TIMEOUT_MS = 60_000;
 const probeNats = async (url: string): Promise<'ok' | 'refused'> => {
   let nc;
   try {
-    nc = await connect({ servers: url, name: 'clp-start', timeout: 3000, reconnect: false });
+    nc = await connect({ ...credentialsInUrl(url), name: 'clp-start', timeout: 3000, reconnect: false });
   } catch (error) {
     if ((error as { code?: string }).code === 'CONNECTION_REFUSED') return 'refused';
     throw new LaunchError(`NATS_URL=${url} does not answer as NATS: ${(error as Error).message}`);
@@ -77,29 +85,40 @@ const probeRedis = async (url: string): Promise<'ok' | 'refused'> => {
   }
 };
 
-const specs = (config: LauncherConfig): StoreSpec[] => [
-  {
-    name: 'nats',
-    url: config.natsUrl,
-    defaultPort: 4222,
-    binary: config.natsServerBin,
-    install: 'sudo apt-get install -y nats-server',
-    probe: probeNats,
-    args: (host, port, dir) => ['-js', '-a', host, '-p', String(port), '-sd', dir],
-    ready: /Server is ready/,
-  },
-  {
-    name: 'redis',
-    url: config.redisUrl,
-    defaultPort: 6379,
-    binary: config.redisServerBin,
-    install: 'sudo apt-get install -y redis-server',
-    probe: probeRedis,
-    // Append-only persistence: a restart keeps the read model, no rebuild needed.
-    args: (host, port, dir) => ['--port', String(port), '--bind', host, '--dir', dir, '--appendonly', 'yes', '--save', ''],
-    ready: /Ready to accept connections/,
-  },
-];
+const specs = (config: LauncherConfig): StoreSpec[] => {
+  // Generated (or read) only when a NATS server is started here: a reused one has its own users.
+  let bus: ReturnType<typeof busPasswords> | undefined;
+  const passwords = () => (bus ??= busPasswords(config.dataDir));
+  return [
+    {
+      name: 'nats',
+      url: config.natsUrl,
+      defaultPort: 4222,
+      binary: config.natsServerBin,
+      install: 'sudo apt-get install -y nats-server',
+      probe: probeNats,
+      // JetStream, and the bus's users with their permissions, rendered again on every start.
+      args: (host, port, dir) => {
+        const file = join(dir, 'nats-server.conf');
+        writeFileSync(file, natsServerConfig({ host, port, storeDir: dir, passwords: passwords().passwords }), { mode: 0o600 });
+        return ['-c', file];
+      },
+      ready: /Server is ready/,
+      users: { urlFor: (url, user) => natsUrlFor(url, user, passwords().passwords[user]), file: () => passwords().file },
+    },
+    {
+      name: 'redis',
+      url: config.redisUrl,
+      defaultPort: 6379,
+      binary: config.redisServerBin,
+      install: 'sudo apt-get install -y redis-server',
+      probe: probeRedis,
+      // Append-only persistence: a restart keeps the read model, no rebuild needed.
+      args: (host, port, dir) => ['--port', String(port), '--bind', host, '--dir', dir, '--appendonly', 'yes', '--save', ''],
+      ready: /Ready to accept connections/,
+    },
+  ];
+};
 
 /** The host and port to start a server on, when the URL names one address of this machine. */
 const localAddress = (url: string, defaultPort: number): { host: string; port: number } | undefined => {
@@ -134,12 +153,13 @@ const startStore = async (spec: StoreSpec, config: LauncherConfig): Promise<Stor
   const child = relaunch();
   try {
     await ready(child);
-    if ((await spec.probe(spec.url)) !== 'ok') throw new LaunchError(`${spec.name} started but does not answer at ${spec.url}`);
+    if ((await spec.probe(spec.users?.urlFor(spec.url, 'admin') ?? spec.url)) !== 'ok') throw new LaunchError(`${spec.name} started but does not answer at ${spec.url}`);
   } catch (error) {
     await child.stop();
     throw error instanceof LaunchError ? error : new LaunchError(`${(error as Error).message}; its last lines:\n${child.lastLines().join('\n')}`);
   }
-  return { name: spec.name, url: spec.url, started: child, dataDir, relaunch, ready };
+  const { users } = spec;
+  return { name: spec.name, url: spec.url, started: child, dataDir, relaunch, ready, urlFor: users && ((user) => users.urlFor(spec.url, user)), usersFile: users?.file() };
 };
 
 /** NATS (with JetStream) and Redis, each reused if it answers at its URL, else started from the local binary. */

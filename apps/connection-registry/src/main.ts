@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { redactUrl } from '@clp/messaging';
 import { configFromEnv } from './config';
 import { createRegistry, listenUntilAnswering } from './registry';
 
@@ -6,7 +7,7 @@ const main = async () => {
   const config = configFromEnv();
   const app = await createRegistry(config);
   await listenUntilAnswering(app);
-  new Logger('connection-registry').log(`${config.instanceName} listening on ${config.natsUrl}`);
+  new Logger('connection-registry').log(`${config.instanceName} listening on ${redactUrl(config.natsUrl)}`);
 };
 
 main().catch((error: Error) => {

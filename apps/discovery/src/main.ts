@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { redactUrl } from '@clp/messaging';
 import { configFromEnv } from './config';
 import { createDiscovery } from './discovery';
 
@@ -6,7 +7,7 @@ const main = async () => {
   const config = configFromEnv();
   const app = await createDiscovery(config);
   await app.listen();
-  new Logger('discovery').log(`${config.instanceName} listening on ${config.natsUrl}`);
+  new Logger('discovery').log(`${config.instanceName} listening on ${redactUrl(config.natsUrl)}`);
 };
 
 main().catch((error: Error) => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { redactUrl } from '@clp/messaging';
 import { configFromEnv } from './config';
 import { createEnvironmentService, listenUntilAnswering } from './environment-service';
 
@@ -6,7 +7,7 @@ const main = async () => {
   const config = configFromEnv();
   const app = await createEnvironmentService(config);
   await listenUntilAnswering(app);
-  new Logger('environment').log(`${config.instanceName} listening on ${config.natsUrl}`);
+  new Logger('environment').log(`${config.instanceName} listening on ${redactUrl(config.natsUrl)}`);
 };
 
 main().catch((error: Error) => {

@@ -77,6 +77,8 @@ export const BUS_PERMISSIONS: Record<BusUser, BusPermissions> = {
   },
   'connection-registry': {
     publish: [
+      // Its readiness probe asks itself (listenUntilAnswering in apps/connection-registry/src/registry.ts).
+      SUBJECTS.registry.listDefinitions,
       JS_INFO,
       ...ownStream(EVENT_STORES.registry),
       ...ownStream(connections),
@@ -106,6 +108,8 @@ export const BUS_PERMISSIONS: Record<BusUser, BusPermissions> = {
   environment: {
     publish: [
       SUBJECTS.registry.getConnection,
+      // Its readiness probe (apps/environment/src/environment-service.ts).
+      SUBJECTS.environment.listWorkspaces,
       JS_INFO,
       ...ownStream(EVENT_STORES.environment),
       ...ownStream(environments),
@@ -117,7 +121,8 @@ export const BUS_PERMISSIONS: Record<BusUser, BusPermissions> = {
     allowResponses: true,
   },
   notification: {
-    publish: ['notification.live.>', JS_INFO, ...ownStream(NOTIFICATIONS), ...readStream(connections.name), ...readStream(environments.name), ...bucket(BUCKETS.checkpoints), ...bucket(BUCKETS.leases)],
+    // With its readiness probe (apps/notification/src/notification-service.ts).
+    publish: [SUBJECTS.notification.eventsSince, 'notification.live.>', JS_INFO, ...ownStream(NOTIFICATIONS), ...readStream(connections.name), ...readStream(environments.name), ...bucket(BUCKETS.checkpoints), ...bucket(BUCKETS.leases)],
     subscribe: [...servedBy(SUBJECTS.notification), INBOX],
     allowResponses: true,
   },

@@ -31,7 +31,7 @@ export const connectNats = (settings: NatsSettings): Promise<NatsConnection> => 
  * A service's identity on the bus rides in its NATS_URL (`nats://user:password@host:port`,
  * docs/bus-security.md); nats.js ignores a URL's userinfo, so it is taken out here.
  */
-const credentialsInUrl = (servers: string | string[]): Pick<ConnectionOptions, 'servers' | 'user' | 'pass'> => {
+export const credentialsInUrl = (servers: string | string[]): Pick<ConnectionOptions, 'servers' | 'user' | 'pass'> => {
   let user: string | undefined;
   let pass: string | undefined;
   const plain = (Array.isArray(servers) ? servers : [servers]).map((server) => {

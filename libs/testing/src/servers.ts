@@ -27,6 +27,8 @@ interface ServerSpec {
   url(port: number): string;
   /** Resolves once the server answers. */
   ready(child: ChildProcess, port: number): Promise<void>;
+  /** Every chunk of the server's output, for a test that watches its log. */
+  onOutput?(text: string): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -88,6 +90,7 @@ const startServer = async (spec: ServerSpec): Promise<TestServer> => {
     // Keep the pipes drained after readiness, or a chatty server blocks on a full pipe.
     proc.stdout.resume();
     proc.stderr.resume();
+    if (spec.onOutput) [proc.stdout, proc.stderr].forEach((stream) => stream.on('data', (chunk: Buffer) => spec.onOutput?.(chunk.toString())));
     await spec.ready(proc, port);
   };
 
@@ -129,7 +132,7 @@ const startServer = async (spec: ServerSpec): Promise<TestServer> => {
  * `nats-server -js` with its JetStream store in a temporary directory: open to everyone, or run
  * from the configuration `config` renders for the port and store directory (users, permissions).
  */
-export const startNats = (options: { config?: (server: { port: number; storeDir: string }) => string } = {}): Promise<TestServer> =>
+export const startNats = (options: { config?: (server: { port: number; storeDir: string }) => string; onOutput?: (text: string) => void } = {}): Promise<TestServer> =>
   startServer({
     name: 'nats',
     binary: process.env.NATS_SERVER_BIN ?? 'nats-server',
@@ -143,6 +146,7 @@ export const startNats = (options: { config?: (server: { port: number; storeDir:
     },
     url: (port) => `nats://127.0.0.1:${port}`,
     ready: (child) => waitForOutput(child, /Server is ready/, 'nats-server'),
+    onOutput: options.onOutput,
   });
 
 /** `redis-server` without persistence, as design.md §5 allows. */
