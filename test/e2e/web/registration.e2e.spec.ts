@@ -60,6 +60,20 @@ describe('web UI: the registration modal', () => {
     await system?.stop();
   });
 
+  it('is usable by keyboard: opened with Enter, a kind chosen with Tab and Enter, the name field then focused, closed with Escape', async () => {
+    await page.getByRole('button', { name: 'Register connection' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog().getByRole('heading', { name: 'Choose a kind' }).waitFor(wait);
+    const first = await dialog().locator('[data-kind]').first().getAttribute('data-kind');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    // The form of the first kind in the list, the one Tab reached.
+    await dialog().getByRole('heading', { name: `${first} (`, exact: false }).waitFor(wait);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('connection_name');
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'hidden', ...wait });
+  });
+
   it("offers the kinds of the API's definitions, and generates the Prometheus forms from its schemas", async () => {
     await openModal();
     const definitions: Array<{ kind: string }> = (await system.http('GET', '/api/integrations/connection-definitions', { as: operator })).body.definitions;

@@ -55,7 +55,7 @@ describe('the connection form from a definition', () => {
       required: ['name', 'url'],
       properties: { name: { type: 'string', title: 'Name', minLength: 1, maxLength: 100 }, url: { type: 'string', format: 'uri', maxLength: 2048 } },
     });
-    expect(uiSchema).toEqual({ 'ui:order': ['name', '*'], url: { 'ui:title': 'URL' } });
+    expect(uiSchema).toEqual({ 'ui:order': ['name', '*'], name: { 'ui:autofocus': true }, url: { 'ui:title': 'URL' } });
   });
 
   it('splits the answer into the name and the metadata, leaving blank fields out', () => {

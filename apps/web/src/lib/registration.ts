@@ -30,6 +30,8 @@ export const connectionForm = (definition: Pick<ConnectionDefinition, 'kind' | '
     },
     uiSchema: {
       'ui:order': [NAME_FIELD, '*'],
+      // The form replaces the list of kinds that had the focus: the name takes it.
+      [NAME_FIELD]: { 'ui:autofocus': true },
       ...Object.fromEntries(Object.keys(properties).map((field) => [field, { 'ui:title': titleOf(field) }])),
     },
   };

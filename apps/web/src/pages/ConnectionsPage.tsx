@@ -26,7 +26,7 @@ import {
   Typography,
 } from '@mui/material';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { Suspense, lazy, useMemo, useState } from 'react';
 import { STATUSES, type ConnectionView } from '@clp/contracts';
 import { messageOf } from '../lib/api';
 import { DEFAULT_FILTERS, PAGE_SIZES, filtersToQuery, parseFilters, toggleOrder, withFilter, type ConnectionFilters } from '../lib/filters';
@@ -35,9 +35,11 @@ import { canChange } from '../lib/transitions';
 import { useConnections, useDefinitions, useStatusSummary } from '../queries';
 import { navigate, useLocation } from '../router';
 import { useSession } from '../session-context';
-import { RegistrationModal } from './registration/RegistrationModal';
 import { StatusChip } from './StatusChip';
 import { TransitionMenu } from './TransitionMenu';
+
+// The modal brings react-jsonschema-form and its validator: loaded when first opened, not with the table.
+const RegistrationModal = lazy(() => import('./registration/RegistrationModal'));
 
 const SORTABLE: Record<string, 'name' | 'updated_at'> = { name: 'name', updated_at: 'updated_at' };
 
@@ -115,7 +117,11 @@ export const ConnectionsPage = () => {
           </Button>
         )}
       </Stack>
-      <RegistrationModal open={registering} onClose={() => setRegistering(false)} />
+      {registering && (
+        <Suspense fallback={<CircularProgress size={24} aria-label="Loading the registration form" />}>
+          <RegistrationModal open onClose={() => setRegistering(false)} />
+        </Suspense>
+      )}
 
       <Box component="nav" aria-label="Connections per status" sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
         {summary.isError && <Alert severity="error">Status summary: {messageOf(summary.error)}</Alert>}

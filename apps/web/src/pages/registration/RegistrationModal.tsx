@@ -1,4 +1,4 @@
-import { Alert, Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle, List, ListItemButton, ListItemText, Step as StepItem, StepLabel, Stepper, Typography } from '@mui/material';
+import { Alert, Box, Button, CircularProgress, Dialog, useMediaQuery, useTheme, DialogActions, DialogContent, DialogTitle, List, ListItemButton, ListItemText, Step as StepItem, StepLabel, Stepper, Typography } from '@mui/material';
 import { useReducer } from 'react';
 import { messageOf } from '../../lib/api';
 import { STEP_LABELS, nextStep, registrableKinds, stepIndex, type Step } from '../../lib/registration';
@@ -15,11 +15,16 @@ import { KubeconfigStep } from './KubeconfigStep';
  * and Register, then the environments; for Kubernetes, a kubeconfig upload instead of the form.
  * Closing it forgets the steps (its content is mounted only while open).
  */
-export const RegistrationModal = ({ open, onClose }: { open: boolean; onClose: () => void }) => (
-  <Dialog open={open} onClose={onClose} fullWidth maxWidth="md" aria-labelledby="registration-title" scroll="paper">
-    {open && <RegistrationSteps onClose={onClose} />}
-  </Dialog>
-);
+export const RegistrationModal = ({ open, onClose }: { open: boolean; onClose: () => void }) => {
+  const narrow = useMediaQuery(useTheme().breakpoints.down('sm'));
+  return (
+    <Dialog open={open} onClose={onClose} fullWidth fullScreen={narrow} maxWidth="md" aria-labelledby="registration-title" scroll="paper">
+      {open && <RegistrationSteps onClose={onClose} />}
+    </Dialog>
+  );
+};
+
+export default RegistrationModal;
 
 const RegistrationSteps = ({ onClose }: { onClose: () => void }) => {
   const [step, dispatch] = useReducer(nextStep, { step: 'kind' } as Step);
