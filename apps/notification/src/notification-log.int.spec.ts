@@ -77,7 +77,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     const event = statusChangedEvent(org, randomUUID(), 'connected', 'disconnected');
     const notification = notificationOf(event);
     // An intake that appended the notification and died before acking its event: the event comes again.
-    await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', notification }), event.metadata.event_id);
+    await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', seq: 1, notification }), event.metadata.event_id);
     await publishConnectionEvents(nc, [event, event], () => randomUUID());
     await waitFor(async () => (await list(viewer(org))).total_count === 1, { timeoutMs: 30_000, message: 'the notification' });
     const subjects = async () => (await (await nc.jetstreamManager()).streams.info(NOTIFICATION_LOG_STREAM.name, { subjects_filter: `notification.log.${org}.>` })).state.subjects;
@@ -92,7 +92,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     expect(await subjects()).toEqual({ [`notification.log.${org}.stored`]: 1 });
 
     // Past the duplicate window the server takes it: the projection's "seen" guard drops it.
-    const again = await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', notification }));
+    const again = await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', seq: 2, notification }));
     await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= again, { timeoutMs: 30_000, message: 'the second record applied' });
     expect(await subjects()).toEqual({ [`notification.log.${org}.stored`]: 2 });
     const page = await list(viewer(org));
@@ -102,9 +102,10 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     await publishConnectionEvents(nc, [next]);
     await waitFor(() => live.length >= 2, { timeoutMs: 30_000, message: 'the next one live' });
     await nc.flush();
+    // The dropped record had taken seq 2: the feed goes on after it (a gap, as a deletion leaves).
     expect(live.map((e) => [e.seq, e.notification.id])).toEqual([
       [1, event.metadata.event_id],
-      [2, next.metadata.event_id],
+      [3, next.metadata.event_id],
     ]);
   });
 
@@ -134,15 +135,15 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     try {
       r.defineCommand('applyLog', { numberOfKeys: 0, lua: readFileSync(join(__dirname, 'store', 'apply-log.lua'), 'utf8') });
       const apply = (seen: number, ...messages: object[]) => (r as unknown as { applyLog: (...args: Array<string | number>) => Promise<unknown> }).applyLog('script-test:', seen, 60_000, ...messages.map((m) => JSON.stringify(m)));
-      const doc = { seq: 1, type: 'stored', id: 'n1', org: 'o', severity: 'error', category: 'connection', action: 'status_changed', acted_upon: 'c', created: String(Date.now()), text: 't', doc: '{}' };
+      const doc = { seq: 1, type: 'stored', feed_seq: '1', id: 'n1', org: 'o', severity: 'error', category: 'connection', action: 'status_changed', acted_upon: 'c', created: String(Date.now()), text: 't', doc: '{}' };
       expect(await apply(0, doc)).toEqual([1, [1, 1], []]);
       // The same batch again (a second replica): nothing changes, nothing is new.
       expect(await apply(0, doc)).toEqual([0, [], []]);
       expect(await r.get('script-test:org:o:seq')).toBe('1');
       await r.set('script-test:checkpoint', '0');
-      expect(await apply(1, { ...doc, seq: 2, id: 'n2' })).toBe(-1);
+      expect(await apply(1, { ...doc, seq: 2, feed_seq: '2', id: 'n2' })).toBe(-1);
       await r.del('script-test:checkpoint');
-      expect(await apply(1, { ...doc, seq: 2, id: 'n2' })).toBe(-1);
+      expect(await apply(1, { ...doc, seq: 2, feed_seq: '2', id: 'n2' })).toBe(-1);
       expect(await r.exists('script-test:n:n2')).toBe(0);
     } finally {
       r.disconnect();
@@ -174,7 +175,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     // A deleted one appended again past the duplicate window stays deleted, before and after.
     const deleted = made.get(orgs[0])?.[0] as string;
     const doc = { id: deleted, organization_id: orgs[0], category: 'connection', action: 'status_changed', severity: 'success', description: 'again', acted_upon: 'c', metadata: {}, created_at: new Date().toISOString() };
-    const last = await appendRaw(`notification.log.${orgs[0]}.stored`, JSON.stringify({ type: 'stored', notification: doc }));
+    const last = await appendRaw(`notification.log.${orgs[0]}.stored`, JSON.stringify({ type: 'stored', seq: 31, notification: doc }));
     await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= last, { timeoutMs: 30_000 });
 
     const snapshot = async () => ({
@@ -202,6 +203,8 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     await nc.flush();
     const liveBefore = live.map((entries) => entries.length);
     expect(liveBefore).toEqual([30, 30]);
+    // Two replicas numbering one organization's burst: every seq once, none skipped.
+    for (const entries of live) expect(entries.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
 
     // Nothing is published meanwhile: the idle replicas notice the wipe by themselves.
     await redis.flushall();
@@ -217,17 +220,38 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     expect(live[1].at(-1)).toMatchObject({ seq: 31, notification: { id: fresh.metadata.event_id, status: 'unread' } });
   }, 180_000);
 
+  it('gives the same seqs after a rebuild when the stream has dropped the older records (max_age)', async () => {
+    const org = 'org-aged';
+    const events = Array.from({ length: 6 }, (_, i) => statusChangedEvent(org, randomUUID(), 'connected', 'disconnected', { revision: i + 1 }));
+    for (const event of events) await publishConnectionEvents(nc, [event]);
+    await waitFor(async () => (await list(viewer(org))).total_count === 6, { timeoutMs: 30_000 });
+    // What the retention and max_age do to the three oldest: gone from Redis and from the stream.
+    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: events.slice(0, 3).map((e) => e.metadata.event_id) }))).toEqual({ deleted: 3 });
+    await (await nc.jetstreamManager()).streams.purge(NOTIFICATION_LOG_STREAM.name, { filter: `notification.log.${org}.stored`, keep: 3 });
+    const feed = async () => result(await api.request(N.eventsSince, { caller: viewer(org), after: 0, limit: 1000 }));
+    const before = await feed();
+    expect(before.events.map((e) => [e.seq, e.notification.id])).toEqual(events.slice(3).map((e, i) => [i + 4, e.metadata.event_id]));
+
+    await redis.flushall();
+    await waitFor(async () => JSON.stringify(await feed()) === JSON.stringify(before), { timeoutMs: 60_000, message: 'the feed rebuilt with its seqs' });
+    const next = statusChangedEvent(org, randomUUID(), 'disconnected', 'connected');
+    await publishConnectionEvents(nc, [next]);
+    await waitFor(async () => (await feed()).head === 7, { timeoutMs: 30_000, message: 'the next one numbered on' });
+    expect((await feed()).events.at(-1)?.notification.id).toBe(next.metadata.event_id);
+  }, 120_000);
+
   it('answers a mark or a delete only once the list shows it, even behind a backlog (read-your-writes)', async () => {
     const org = 'org-ryw';
     const events = Array.from({ length: 4 }, (_, i) => statusChangedEvent(org, randomUUID(), 'registered', 'connected', { revision: i + 1 }));
     await publishConnectionEvents(nc, events);
     await waitFor(async () => (await list(viewer(org))).total_count === events.length, { timeoutMs: 30_000 });
     // A backlog ahead of each change: the projection is still applying it when the change is appended.
+    let backlogSeq = 0;
     const backlog = async () => {
       const js = nc.jetstream();
       const sent = Array.from({ length: 3000 }, () => {
         const notification = notificationOf(statusChangedEvent('org-backlog', randomUUID(), 'connected', 'disconnected'));
-        return js.publish('notification.log.org-backlog.stored', JSON.stringify({ type: 'stored', notification }));
+        return js.publish('notification.log.org-backlog.stored', JSON.stringify({ type: 'stored', seq: ++backlogSeq, notification }));
       });
       await nc.flush();
       return sent;

@@ -5,7 +5,8 @@ import type { NewNotification } from '../notifications/notification-of';
  * made, and each change people made to them. Redis is their projection.
  */
 export type LogRecord =
-  | { type: 'stored'; notification: NewNotification }
+  /** `seq`: its place in the organization's feed, given out when it is appended (see NotificationLog.stored). */
+  | { type: 'stored'; seq: number; notification: NewNotification }
   | { type: 'marked'; organization_id: string; ids: string[]; status: 'read' | 'unread' }
   | { type: 'deleted'; organization_id: string; ids: string[] };
 
@@ -20,7 +21,7 @@ export const IDS_PER_RECORD = 500;
 
 /** What the apply script gets of one stream message: flat strings, seq first (the script reads it undecoded). */
 export type ScriptMessage = { seq: number } & (
-  | { type: 'stored'; id: string; org: string; severity: string; category: string; action: string; acted_upon: string; created: string; text: string; doc: string }
+  | { type: 'stored'; feed_seq: string; id: string; org: string; severity: string; category: string; action: string; acted_upon: string; created: string; text: string; doc: string }
   | { type: 'marked'; org: string; status: string; ids: string[] }
   | { type: 'deleted'; org: string; ids: string[] }
   | { type: 'invalid'; kind: string; error: string }
@@ -34,8 +35,9 @@ const wellFormed = (text: string): string => text.replace(/[\ud800-\udbff](?![\u
 
 const invalid = (seq: number, kind: unknown, error: string): ScriptMessage => ({ seq, type: 'invalid', kind: typeof kind === 'string' ? kind.slice(0, 64) : 'unknown', error });
 
-const storedOf = (seq: number, n: Partial<NewNotification> | undefined): ScriptMessage => {
+const storedOf = (seq: number, feedSeq: unknown, n: Partial<NewNotification> | undefined): ScriptMessage => {
   if (typeof n !== 'object' || n === null) return invalid(seq, 'stored', 'no notification');
+  if (typeof feedSeq !== 'number' || !Number.isSafeInteger(feedSeq) || feedSeq < 1) return invalid(seq, 'stored', 'seq is not a positive integer');
   const { id, organization_id, severity, category, action, acted_upon, description, created_at } = n;
   const created = Date.parse(String(created_at));
   if (![id, organization_id, severity, category, action, acted_upon].every(isString) || typeof description !== 'string' || !Number.isFinite(created) || created < 0) {
@@ -44,6 +46,7 @@ const storedOf = (seq: number, n: Partial<NewNotification> | undefined): ScriptM
   return {
     seq,
     type: 'stored',
+    feed_seq: String(feedSeq),
     id: id as string,
     org: organization_id as string,
     severity: severity as string,
@@ -71,7 +74,7 @@ export const scriptMessageOf = (seq: number, payload: Uint8Array): ScriptMessage
   if (typeof record !== 'object' || record === null) return invalid(seq, 'unknown', 'the message is not a record');
   switch (record.type) {
     case 'stored':
-      return storedOf(seq, record.notification as Partial<NewNotification>);
+      return storedOf(seq, record.seq, record.notification as Partial<NewNotification>);
     case 'marked':
       if (!isString(record.organization_id) || !isIdList(record.ids) || (record.status !== 'read' && record.status !== 'unread')) return invalid(seq, record.type, 'organization_id, ids or status malformed');
       return { seq, type: 'marked', org: record.organization_id, ids: record.ids, status: record.status };

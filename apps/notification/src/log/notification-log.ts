@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { DeliverPolicy, headers as natsHeaders, JSONCodec, nanos, type ConsumerMessages, type NatsConnection } from 'nats';
+import { DeliverPolicy, headers as natsHeaders, JSONCodec, nanos, type ConsumerMessages, type JetStreamManager, type NatsConnection } from 'nats';
 import { HEADERS, NOTIFICATION_LOG_STREAM, notificationLiveSubject, ReplyError, type FeedEntry } from '@clp/contracts';
 import { batchesOf } from '@clp/event-store';
-import { ensureStream } from '@clp/messaging';
+import { ensureStream, isNotFound } from '@clp/messaging';
 import type { NewNotification } from '../notifications/notification-of';
 import { REDIS, STORE_SETTINGS, type StoreSettings } from '../store/notification-store';
 import { IDS_PER_RECORD, logSubject, scriptMessageOf, type LogRecord, type ScriptMessage } from './log-records';
@@ -23,10 +23,18 @@ const BATCH = 500;
 const DUPLICATE_WINDOW_MS = 2 * 60_000;
 /** How long a mark or a delete waits for this replica's projection before answering unavailable. */
 const APPLY_TIMEOUT_MS = 10_000;
+/** Appends racing for one organization's next seq: each retry lost to another replica's append. */
+const MAX_APPEND_ATTEMPTS = 50;
 const APPLY = readFileSync(join(__dirname, '..', 'store', 'apply-log.lua'), 'utf8');
 
 type Script = (...args: Array<string | number>) => Promise<unknown>;
 type Answer = -1 | [number, number[], Array<string | number>];
+
+/** JetStream's answer to an append whose expected last subject sequence is no longer the last. */
+const isWrongLastSequence = (error: unknown): boolean => {
+  const e = error as { api_error?: { err_code?: number }; message?: string };
+  return e?.api_error?.err_code === 10071 || /wrong last sequence/i.test(e?.message ?? '');
+};
 
 /**
  * The notification center's log (docs/notification.md, "Redis is a projection"): the intake and
@@ -49,6 +57,7 @@ export class NotificationLog implements OnModuleInit, OnApplicationBootstrap, On
   private rebuildUntil = 0;
   private rebuilding = false;
   private waiters: Array<{ seq: number; resolve: () => void }> = [];
+  private manager?: Promise<JetStreamManager>;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -66,7 +75,7 @@ export class NotificationLog implements OnModuleInit, OnApplicationBootstrap, On
 
   /** The stream exists before the intake appends to it; its messages live as long as the notifications. */
   async onModuleInit(): Promise<void> {
-    await ensureStream(await this.nc.jetstreamManager(), STREAM, {
+    await ensureStream(await this.jsm(), STREAM, {
       max_age: nanos(this.settings.retentionMs),
       duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, this.settings.retentionMs)),
     });
@@ -88,12 +97,46 @@ export class NotificationLog implements OnModuleInit, OnApplicationBootstrap, On
    * Appends a new notification, `Nats-Msg-Id` = its id: a second one within the duplicate window
    * is dropped by the server, a later one by the projection's "seen" guard. Resolves on the
    * server's ack, so the source event is acked only after its notification is durable.
+   *
+   * Its feed `seq` is given out here, one more than the organization's last "stored" record, and
+   * the append expects that record to still be the subject's last (the server refuses it
+   * otherwise, and it is numbered again): the stream's order is the seqs' order, and the seq is in
+   * the record, so a rebuild repeats it even after `max_age` dropped older records.
    */
   async stored(notification: NewNotification): Promise<void> {
+    const subject = logSubject({ type: 'stored', seq: 0, notification });
     const h = natsHeaders();
     h.set(HEADERS.messageId, notification.id);
-    const record: LogRecord = { type: 'stored', notification };
-    await this.nc.jetstream().publish(logSubject(record), JSON.stringify(record), { headers: h });
+    for (let attempt = 1; ; attempt++) {
+      const last = await this.lastStored(subject, notification.organization_id);
+      const record: LogRecord = { type: 'stored', seq: last.seq + 1, notification };
+      try {
+        await this.nc.jetstream().publish(subject, JSON.stringify(record), { headers: h, expect: { lastSubjectSequence: last.streamSeq } });
+        return;
+      } catch (error) {
+        // Another replica appended for the organization meanwhile: number it again.
+        if (!isWrongLastSequence(error) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * The organization's last "stored" record (its stream sequence and seq). None in the stream
+   * (its records aged out, or none yet): the counter Redis has, so the feed never numbers back.
+   */
+  private async lastStored(subject: string, org: string): Promise<{ streamSeq: number; seq: number }> {
+    try {
+      const message = await (await this.jsm()).streams.getMessage(STREAM.name, { last_by_subj: subject });
+      const seq = (message.json() as { seq?: unknown }).seq;
+      return { streamSeq: message.seq, seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : Number((await this.redis.get(`${this.p}org:${org}:seq`)) ?? 0) };
+    } catch (error) {
+      if (!isNotFound(error) && !/no message found/i.test((error as Error).message)) throw error;
+      return { streamSeq: 0, seq: Number((await this.redis.get(`${this.p}org:${org}:seq`)) ?? 0) };
+    }
+  }
+
+  private jsm(): Promise<JetStreamManager> {
+    return (this.manager ??= this.nc.jetstreamManager());
   }
 
   /** Appends a change of state and resolves once this replica's projection applied it (read-your-writes). */
@@ -144,7 +187,7 @@ export class NotificationLog implements OnModuleInit, OnApplicationBootstrap, On
 
   /** The stream's last sequence now: what a rebuild starting now re-applies without publishing it live. */
   private async streamLast(): Promise<number> {
-    return (await (await this.nc.jetstreamManager()).streams.info(STREAM.name)).state.last_seq;
+    return (await (await this.jsm()).streams.info(STREAM.name)).state.last_seq;
   }
 
   private async run(): Promise<void> {

@@ -3,7 +3,7 @@
 -- or before the checkpoint was applied already, so a redelivery or a second replica changes nothing.
 -- ARGV[1] = prefix, ARGV[2] = the last sequence this reader applied or saw applied ('0' at its
 -- start), ARGV[3] = how long an event id is remembered (ms), ARGV[4..] = messages as JSON, seq first:
---   { seq, type = 'stored', id, org, severity, category, action, acted_upon, created, text, doc }
+--   { seq, type = 'stored', feed_seq, id, org, severity, category, action, acted_upon, created, text, doc }
 --   { seq, type = 'marked', org, status, ids }   { seq, type = 'deleted', org, ids }
 --   { seq, type = 'invalid', kind, error }       (what the reader could not decode: a dead letter)
 -- Returns -1 when the checkpoint is gone or behind the reader (Redis was emptied: nothing is
@@ -31,14 +31,18 @@ end
 
 -- Stores one notification once (its event id is remembered against a second 'stored'); returns its org seq, or nil.
 local function store(m)
-  for _, field in ipairs({ 'id', 'org', 'severity', 'category', 'action', 'acted_upon', 'created', 'text', 'doc' }) do
+  for _, field in ipairs({ 'feed_seq', 'id', 'org', 'severity', 'category', 'action', 'acted_upon', 'created', 'text', 'doc' }) do
     if type(m[field]) ~= 'string' then error(field .. ' is not a string', 0) end
   end
   -- created (ms) comes as a string: a Lua number would be written with 14 significant digits.
   if not string.match(m.created, '^%d+$') then error('created is not a time', 0) end
+  if not string.match(m.feed_seq, '^%d+$') then error('feed_seq is not a number', 0) end
   if not redis.call('SET', p .. 'seen:' .. m.id, '1', 'NX', 'PX', ttl) then return nil end
   local o = org(m.org)
-  local seq = redis.call('INCR', o .. ':seq')
+  -- The seq came with the record (given out when it was appended), so a rebuild repeats it even
+  -- after the stream dropped the organization's older records; the counter is the highest applied.
+  local seq = tonumber(m.feed_seq)
+  if seq > tonumber(redis.call('GET', o .. ':seq') or '0') then redis.call('SET', o .. ':seq', seq) end
   redis.call('HSET', p .. 'n:' .. m.id, 'org', m.org, 'seq', seq, 'severity', m.severity, 'category', m.category, 'action', m.action,
     'acted_upon', m.acted_upon, 'created', m.created, 'text', m.text, 'doc', m.doc, 'status', 'unread', 'indexed', '1')
   redis.call('ZADD', o .. ':all', seq, m.id)
