@@ -173,6 +173,34 @@ describe('web UI: the registration modal', () => {
     await dialog().getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('registers with a stored credential of the kind, picked from the API’s list, and skips the environments', async () => {
+    const admin = { organization_id: ORG, role: 'admin' as const, user_id: 'ada' };
+    const stored = await system.http('POST', '/api/integrations/credentials', { as: admin, body: { name: 'prom-key', kind: 'prometheus', secret: { api_key: 'k-1' } } });
+    expect(stored.status).toBe(201);
+    await system.http('POST', '/api/integrations/credentials', { as: admin, body: { name: 'grafana-key', kind: 'grafana', secret: { api_key: 'k-2' } } });
+    await openModal();
+    await dialog().locator('[data-kind="prometheus"]').click();
+    const form = dialog().getByTestId('connection-form');
+    await form.getByLabel('Name').fill('prom-keyed');
+    // Another address of the same Prometheus: another connection.
+    const url = prometheus.url.replace('127.0.0.1', 'localhost');
+    await form.getByLabel('URL').fill(url);
+    await dialog().locator('input[value="existing"]:not([disabled])').check(wait);
+    await dialog().getByRole('combobox', { name: 'Stored credential' }).click();
+    // Only the credentials of this kind, with their secret fields' names.
+    expect(await page.getByRole('listbox').getByRole('option').allTextContents()).toEqual(['prom-key (api_key)']);
+    await page.getByRole('option', { name: 'prom-key (api_key)' }).click();
+    await dialog().getByRole('button', { name: 'Test' }).click();
+    await dialog().locator('[data-testid="test-result"]', { hasText: 'Test passed' }).waitFor(wait);
+    await dialog().getByRole('button', { name: 'Register' }).click();
+    expect(await dialog().getByTestId('registered').textContent(wait)).toBe('Registered prom-keyed: connected');
+    await dialog().getByRole('button', { name: 'Skip' }).click();
+    expect(await dialog().getByTestId('registration-done').textContent(wait)).toBe('prom-keyed is connectedin no environment');
+    const listed = (await system.http('GET', '/api/integrations/connections?search=prom-keyed', { as: operator })).body.connections;
+    expect(listed.map((c: { name: string; credential_id: string; environments: unknown[] }) => [c.name, c.credential_id, c.environments])).toEqual([['prom-keyed', stored.body.id, []]]);
+    await dialog().getByRole('button', { name: 'Close' }).click();
+  });
+
   it('uploads a kubeconfig and shows each context: connected, or registered and why not connected', async () => {
     await openModal();
     await dialog().getByRole('button', { name: 'Upload a kubeconfig' }).click();
