@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { EDGE_ERROR_STATUS } from '../errors/error-response';
 import { otherSpellingsOf } from '../validation/spellings';
 
 export const OPENAPI_UI = 'api/docs';
@@ -20,11 +21,33 @@ const requestBodySchemas = (document: OpenAPIObject): Schema[] => {
   return [...names].map((name) => document.components?.schemas?.[name] as Schema).filter(Boolean);
 };
 
+type Operation = { security?: unknown[]; parameters?: { in: string; name: string }[]; requestBody?: unknown; responses?: Record<string, unknown> };
+
+const ERROR_SCHEMA = { $ref: '#/components/schemas/ErrorDoc' };
+
+/** The HTTP edge's answers (errors/edge.ts), which any operation may give before its handler runs. */
+const EDGE_RESPONSES: Array<{ status: number; description: string; withBody?: true }> = [
+  { status: 400, description: 'validation_failed: a field or query parameter the route does not take, or a value it refuses (details.fields)' },
+  { status: EDGE_ERROR_STATUS.uri_too_long, description: 'uri_too_long: the URL, or one path segment, is over the limit' },
+  { status: EDGE_ERROR_STATUS.headers_too_large, description: 'headers_too_large: the request headers are over the limit' },
+  { status: EDGE_ERROR_STATUS.payload_too_large, description: 'payload_too_large: the body is over the limit (read and discarded)', withBody: true },
+  { status: EDGE_ERROR_STATUS.unsupported_media_type, description: 'unsupported_media_type: the body is not of the media type the route takes', withBody: true },
+];
+
+/** Adds the edge's answers to every operation that does not say them already (a route's own 400 keeps its words). */
+const describeTheEdge = (operation: Operation): void => {
+  operation.responses ??= {};
+  for (const { status, description, withBody } of EDGE_RESPONSES) {
+    if (withBody && !operation.requestBody) continue;
+    operation.responses[status] ??= { description, content: { 'application/json': { schema: ERROR_SCHEMA } } };
+  }
+};
+
 /**
  * What the generator cannot say from the decorators, so that the document says exactly what the
  * server accepts: request bodies refuse unknown fields (the validation pipe's `forbidNonWhitelisted`)
  * and take Meshery's camelCase spellings too (`acceptMesherySpellings`); routes that declare no
- * security are the public ones (`@Public()`).
+ * security are the public ones (`@Public()`); every operation may answer the HTTP edge's refusals.
  */
 export const describeWhatTheServerAccepts = (document: OpenAPIObject): OpenAPIObject => {
   for (const schema of requestBodySchemas(document)) {
@@ -37,9 +60,10 @@ export const describeWhatTheServerAccepts = (document: OpenAPIObject): OpenAPIOb
     }
   }
   for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations) as { security?: unknown[]; parameters?: { in: string; name: string }[] }[]) {
+    for (const operation of Object.values(operations) as Operation[]) {
       if (typeof operation !== 'object' || operation === null) continue;
       operation.security ??= [];
+      describeTheEdge(operation);
       const parameters = operation.parameters ?? [];
       for (const parameter of [...parameters]) {
         if (parameter.in !== 'query') continue;
