@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   CONDITION_TIMEOUT_MS,
   KUBECONFIG_TOKEN,
+  MALFORMED_KUBECONFIGS,
   SETUP_TIMEOUT_MS,
   freePort,
   kubeconfigOf,
@@ -201,9 +202,15 @@ describe('web UI: the registration modal', () => {
     await dialog().getByRole('button', { name: 'Close' }).click();
   });
 
-  it('uploads a kubeconfig and shows each context: connected, or registered and why not connected', async () => {
+  it("uploads a kubeconfig and shows each context: connected, or registered and why not connected; a malformed one shows the API's message", async () => {
     await openModal();
     await dialog().getByRole('button', { name: 'Upload a kubeconfig' }).click();
+    const malformed = MALFORMED_KUBECONFIGS[0].kubeconfig;
+    await dialog().getByLabel('Kubeconfig file').setInputFiles({ name: 'config', mimeType: 'application/yaml', buffer: Buffer.from(malformed) });
+    await dialog().getByRole('button', { name: 'Upload' }).click();
+    const refusal = await dialog().getByTestId('kubeconfig-error').textContent(wait);
+    const refused = await system.http('POST', '/api/system/kubernetes', { as: operator, body: { kubeconfig: malformed } });
+    expect([refused.status, refusal]).toEqual([400, `The kubeconfig was refused: ${refused.body.error.message}`]);
     const kubeconfig = kubeconfigOf({ server: kubernetes.url, caData: Buffer.from(kubernetes.certificates.ca).toString('base64') });
     await dialog().getByLabel('Kubeconfig file').setInputFiles({ name: 'config', mimeType: 'application/yaml', buffer: Buffer.from(kubeconfig) });
     await dialog().getByRole('button', { name: 'Upload' }).click();
@@ -230,6 +237,17 @@ describe('web UI: the registration modal', () => {
     await page.locator('tr[data-connection="dev-admin"]').waitFor(wait);
   });
 
+  it('fills a narrow window', async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await openModal();
+    await dialog().locator('[data-kind="grafana"]').click();
+    await dialog().getByTestId('connection-form').waitFor(wait);
+    expect((await page.locator('.MuiDialog-paper').boundingBox())?.width).toBe(390);
+    await screenshot(page, 'registration-narrow');
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('offers a viewer no Register connection button', async () => {
     const other = await openPage(browser, system.url);
     await signIn(other.page, system.token(viewer));
@@ -239,7 +257,7 @@ describe('web UI: the registration modal', () => {
     await other.page.context().close();
   });
 
-  it('said nothing in red on the console but the refused registration it was asked to make', () => {
-    expect(consoleErrors.filter((text) => !/Failed to load resource: the server responded with a status of 409/.test(text))).toEqual([]);
+  it('said nothing in red on the console but the refused registration and kubeconfig it was asked to make', () => {
+    expect(consoleErrors.filter((text) => !/Failed to load resource: the server responded with a status of (409|400)/.test(text))).toEqual([]);
   });
 });
