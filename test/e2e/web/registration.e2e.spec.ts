@@ -120,8 +120,10 @@ describe('web UI: the registration modal', () => {
     await screenshot(page, 'registration-test-failed');
   });
 
-  it('shows a passing Test inline against the real Prometheus', async () => {
+  it('shows a passing Test inline against the real Prometheus, the failed result gone once the URL changed', async () => {
     await dialog().getByTestId('connection-form').getByLabel('URL').fill(prometheus.url);
+    // The failed result was of the old URL.
+    await dialog().getByTestId('test-result').waitFor({ state: 'detached', ...wait });
     await dialog().getByRole('button', { name: 'Test' }).click();
     await dialog().locator('[data-testid="test-result"]', { hasText: 'Test passed' }).waitFor(wait);
     expect(await dialog().getByTestId('test-result').textContent()).toMatch(/^Test passed in \d+ ms \(GET [^)]+\)/);

@@ -72,6 +72,10 @@ export const ConnectionFormStep = ({
     onSuccess: ({ connection, warning }) => onRegistered(connection, warning),
     onSettled: () => client.invalidateQueries({ queryKey: [CONNECTIONS_KEY] }),
   });
+  // A result is of the form as it was tested: a change hides it.
+  const stale = () => {
+    if (!test.isIdle) test.reset();
+  };
   const busy = test.isPending || register.isPending;
   const result = test.data ? probeSummary(test.data) : null;
 
@@ -87,7 +91,10 @@ export const ConnectionFormStep = ({
           uiSchema={{ ...form.uiSchema, ...NO_SUBMIT }}
           validator={validator}
           formData={data}
-          onChange={(event) => setData((event.formData as Data) ?? {})}
+          onChange={(event) => {
+            setData((event.formData as Data) ?? {});
+            stale();
+          }}
           noHtml5Validate
           showErrorList={false}
           onError={SHOWN_IN_FIELDS}
@@ -98,7 +105,10 @@ export const ConnectionFormStep = ({
 
       <FormControl component="fieldset">
         <FormLabel component="legend">Credential</FormLabel>
-        <RadioGroup row value={source} onChange={(event) => setSource(event.target.value)} name="credential-source">
+        <RadioGroup row value={source} onChange={(event) => {
+            setSource(event.target.value);
+            stale();
+          }} name="credential-source">
           {optional && <FormControlLabel value="none" control={<Radio />} label="None" />}
           {methods.map((candidate) => (
             <FormControlLabel key={candidate.id} value={`new:${candidate.id}`} control={<Radio />} label={`New: ${candidate.label}`} />
@@ -110,7 +120,10 @@ export const ConnectionFormStep = ({
       {source === 'existing' && (
         <FormControl size="small" sx={{ maxWidth: 420 }} error={credentialId === '' && register.isError}>
           <InputLabel id="stored-credential-label">Stored credential</InputLabel>
-          <Select labelId="stored-credential-label" label="Stored credential" value={credentialId} onChange={(event) => setCredentialId(event.target.value)}>
+          <Select labelId="stored-credential-label" label="Stored credential" value={credentialId} onChange={(event) => {
+              setCredentialId(event.target.value);
+              stale();
+            }}>
             {stored.map((credential) => (
               <MenuItem key={credential.id} value={credential.id}>
                 {credential.name} ({credential.secret_fields.join(', ')})
@@ -128,7 +141,10 @@ export const ConnectionFormStep = ({
             uiSchema={{ ...method.form.uiSchema, ...NO_SUBMIT }}
             validator={validator}
             formData={secret}
-            onChange={(event) => setSecret((event.formData as Data) ?? {})}
+            onChange={(event) => {
+              setSecret((event.formData as Data) ?? {});
+              stale();
+            }}
             noHtml5Validate
             showErrorList={false}
             onError={SHOWN_IN_FIELDS}
