@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { HEADERS, NOTIFICATION_LOG_STREAM, notificationLiveSubject, SUBJECTS, type Caller, type FeedEntry, type Reply } from '@clp/contracts';
 import { Requester } from '@clp/messaging';
-import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
+import { CONDITION_TIMEOUT_MS, SETUP_TIMEOUT_MS, startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
 import type { NotificationConfig } from './config';
 import { notificationOf } from './notifications/notification-of';
 import { createNotificationService, listenUntilAnswering } from './notification-service';
@@ -60,7 +60,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     nc = await connect({ servers: nats.url });
     redis = new Redis(redisServer.url);
     api = new Requester(nc, { timeoutMs: 15_000 });
-  }, 60_000);
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     redis?.disconnect();
@@ -68,7 +68,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     await Promise.all(replicas.map((app) => app.close()));
     replicas = [];
     await Promise.all([nats?.stop(), redisServer?.stop()]);
-  });
+  }, SETUP_TIMEOUT_MS);
 
   it('makes one notification of a redelivered or re-published event, and of a second "stored" record past the duplicate window', async () => {
     const org = 'org-dup';
@@ -79,7 +79,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     // An intake that appended the notification and died before acking its event: the event comes again.
     await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', seq: 1, notification }), event.metadata.event_id);
     await publishConnectionEvents(nc, [event, event], () => randomUUID());
-    await waitFor(async () => (await list(viewer(org))).total_count === 1, { timeoutMs: 30_000, message: 'the notification' });
+    await waitFor(async () => (await list(viewer(org))).total_count === 1, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the notification' });
     const subjects = async () => (await (await nc.jetstreamManager()).streams.info(NOTIFICATION_LOG_STREAM.name, { subjects_filter: `notification.log.${org}.>` })).state.subjects;
     // The intake's two appends (Nats-Msg-Id = the event id) were dropped by the server as duplicates.
     await waitFor(
@@ -87,48 +87,49 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
         const consumer = await (await nc.jetstreamManager()).consumers.info('CONNECTION_EVENTS', 'notification-connection-events');
         return consumer.num_pending === 0 && consumer.num_ack_pending === 0;
       },
-      { timeoutMs: 30_000, message: 'both deliveries of the event handled' },
+      { timeoutMs: CONDITION_TIMEOUT_MS, message: 'both deliveries of the event handled' },
     );
     expect(await subjects()).toEqual({ [`notification.log.${org}.stored`]: 1 });
 
     // Past the duplicate window the server takes it: the projection's "seen" guard drops it.
     const again = await appendRaw(`notification.log.${org}.stored`, JSON.stringify({ type: 'stored', seq: 2, notification }));
-    await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= again, { timeoutMs: 30_000, message: 'the second record applied' });
+    await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= again, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the second record applied' });
     expect(await subjects()).toEqual({ [`notification.log.${org}.stored`]: 2 });
     const page = await list(viewer(org));
     expect(page.events.map((e) => e.id)).toEqual([event.metadata.event_id]);
 
     const next = statusChangedEvent(org, randomUUID(), 'disconnected', 'connected');
     await publishConnectionEvents(nc, [next]);
-    await waitFor(() => live.length >= 2, { timeoutMs: 30_000, message: 'the next one live' });
+    await waitFor(() => live.length >= 2, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the next one live' });
     await nc.flush();
     // The dropped record had taken seq 2: the feed goes on after it (a gap, as a deletion leaves).
     expect(live.map((e) => [e.seq, e.notification.id])).toEqual([
       [1, event.metadata.event_id],
       [3, next.metadata.event_id],
     ]);
-  });
+  }, SETUP_TIMEOUT_MS);
 
   it('dead-letters what it cannot apply, shows it, and applies what comes after', async () => {
     const org = 'org-poison';
     const before = await deadLetters();
+    // The last one on the organization's "stored" subject is not JSON: the intake numbers on anyway.
     const poison = [
-      await appendRaw('notification.log.org-poison.stored', 'not json {'),
       await appendRaw('notification.log.org-poison.stored', JSON.stringify({ type: 'exploded', organization_id: org })),
       await appendRaw('notification.log.org-poison.marked', JSON.stringify({ type: 'marked', organization_id: org, ids: 'all of them', status: 'read' })),
-      await appendRaw('notification.log.org-poison.stored', JSON.stringify({ type: 'stored', notification: { id: randomUUID(), organization_id: org } })),
+      await appendRaw('notification.log.org-poison.stored', JSON.stringify({ type: 'stored', seq: 1, notification: { id: randomUUID(), organization_id: org } })),
+      await appendRaw('notification.log.org-poison.stored', 'not json {'),
     ];
     const event = statusChangedEvent(org, randomUUID(), 'registered', 'connected');
     await publishConnectionEvents(nc, [event]);
-    await waitFor(async () => (await list(viewer(org))).total_count === 1, { timeoutMs: 30_000, message: 'the notification after the poison' });
+    await waitFor(async () => (await list(viewer(org))).total_count === 1, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the notification after the poison' });
     expect(await deadLetters()).toBe(before + poison.length);
     const recorded = await redis.hgetall('notification:dead-letters');
     for (const seq of poison) expect(JSON.parse(recorded[String(seq)])).toMatchObject({ seq, error: expect.any(String) });
-    expect(JSON.parse(recorded[String(poison[1])])).toMatchObject({ type: 'exploded', error: expect.stringContaining('exploded') });
+    expect(JSON.parse(recorded[String(poison[0])])).toMatchObject({ type: 'exploded', error: expect.stringContaining('exploded') });
     // A mark after the poison is applied too.
     expect(result(await api.request(N.markEvents, { caller: viewer(org), ids: [event.metadata.event_id], status: 'read' }))).toEqual({ updated: 1 });
     expect((await list(viewer(org), { status: 'read' })).total_count).toBe(1);
-  });
+  }, SETUP_TIMEOUT_MS);
 
   it('applies nothing on a checkpoint gone or behind the reader (another replica began the rebuild), and nothing twice', async () => {
     const r = new Redis(redisServer.url);
@@ -148,7 +149,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     } finally {
       r.disconnect();
     }
-  });
+  }, SETUP_TIMEOUT_MS);
 
   it('comes back by itself after FLUSHALL, equal: lists, seqs, read state, deletions, types and counts; old ones are not sent live again', async () => {
     const orgs = ['org-wipe-a', 'org-wipe-b'];
@@ -164,7 +165,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
       for (const event of events.slice(15)) await publishConnectionEvents(nc, [event]);
       made.set(org, events.map((e) => e.metadata.event_id));
     }
-    await waitFor(async () => (await Promise.all(orgs.map(async (org) => (await list(viewer(org))).total_count === 30))).every(Boolean), { timeoutMs: 60_000, message: 'every notification' });
+    await waitFor(async () => (await Promise.all(orgs.map(async (org) => (await list(viewer(org))).total_count === 30))).every(Boolean), { timeoutMs: CONDITION_TIMEOUT_MS, message: 'every notification' });
 
     for (const org of orgs) {
       const ids = made.get(org) ?? [];
@@ -176,7 +177,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     const deleted = made.get(orgs[0])?.[0] as string;
     const doc = { id: deleted, organization_id: orgs[0], category: 'connection', action: 'status_changed', severity: 'success', description: 'again', acted_upon: 'c', metadata: {}, created_at: new Date().toISOString() };
     const last = await appendRaw(`notification.log.${orgs[0]}.stored`, JSON.stringify({ type: 'stored', seq: 31, notification: doc }));
-    await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= last, { timeoutMs: 30_000 });
+    await waitFor(async () => Number(await redis.get('notification:checkpoint')) >= last, { timeoutMs: CONDITION_TIMEOUT_MS });
 
     const snapshot = async () => ({
       orgs: await Promise.all(
@@ -208,23 +209,23 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
 
     // Nothing is published meanwhile: the idle replicas notice the wipe by themselves.
     await redis.flushall();
-    await waitFor(async () => JSON.stringify(await snapshot()) === JSON.stringify(before), { timeoutMs: 60_000, message: 'the notification center rebuilt' });
+    await waitFor(async () => JSON.stringify(await snapshot()) === JSON.stringify(before), { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the notification center rebuilt' });
     expect(await snapshot()).toEqual(before);
 
     // New ones after the rebuild: live once each, numbered on; the rebuilt ones were not sent again.
     const fresh = statusChangedEvent(orgs[1], randomUUID(), 'connected', 'disconnected');
     await publishConnectionEvents(nc, [fresh]);
-    await waitFor(() => live[1].length > liveBefore[1], { timeoutMs: 30_000, message: 'the new one live' });
+    await waitFor(() => live[1].length > liveBefore[1], { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the new one live' });
     await nc.flush();
     expect(live.map((entries) => entries.length)).toEqual([30, 31]);
     expect(live[1].at(-1)).toMatchObject({ seq: 31, notification: { id: fresh.metadata.event_id, status: 'unread' } });
-  }, 180_000);
+  }, SETUP_TIMEOUT_MS);
 
   it('gives the same seqs after a rebuild when the stream has dropped the older records (max_age)', async () => {
     const org = 'org-aged';
     const events = Array.from({ length: 6 }, (_, i) => statusChangedEvent(org, randomUUID(), 'connected', 'disconnected', { revision: i + 1 }));
     for (const event of events) await publishConnectionEvents(nc, [event]);
-    await waitFor(async () => (await list(viewer(org))).total_count === 6, { timeoutMs: 30_000 });
+    await waitFor(async () => (await list(viewer(org))).total_count === 6, { timeoutMs: CONDITION_TIMEOUT_MS });
     // What the retention and max_age do to the three oldest: gone from Redis and from the stream.
     expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: events.slice(0, 3).map((e) => e.metadata.event_id) }))).toEqual({ deleted: 3 });
     await (await nc.jetstreamManager()).streams.purge(NOTIFICATION_LOG_STREAM.name, { filter: `notification.log.${org}.stored`, keep: 3 });
@@ -233,18 +234,18 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     expect(before.events.map((e) => [e.seq, e.notification.id])).toEqual(events.slice(3).map((e, i) => [i + 4, e.metadata.event_id]));
 
     await redis.flushall();
-    await waitFor(async () => JSON.stringify(await feed()) === JSON.stringify(before), { timeoutMs: 60_000, message: 'the feed rebuilt with its seqs' });
+    await waitFor(async () => JSON.stringify(await feed()) === JSON.stringify(before), { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the feed rebuilt with its seqs' });
     const next = statusChangedEvent(org, randomUUID(), 'disconnected', 'connected');
     await publishConnectionEvents(nc, [next]);
-    await waitFor(async () => (await feed()).head === 7, { timeoutMs: 30_000, message: 'the next one numbered on' });
+    await waitFor(async () => (await feed()).head === 7, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the next one numbered on' });
     expect((await feed()).events.at(-1)?.notification.id).toBe(next.metadata.event_id);
-  }, 120_000);
+  }, SETUP_TIMEOUT_MS);
 
   it('answers a mark or a delete only once the list shows it, even behind a backlog (read-your-writes)', async () => {
     const org = 'org-ryw';
     const events = Array.from({ length: 4 }, (_, i) => statusChangedEvent(org, randomUUID(), 'registered', 'connected', { revision: i + 1 }));
     await publishConnectionEvents(nc, events);
-    await waitFor(async () => (await list(viewer(org))).total_count === events.length, { timeoutMs: 30_000 });
+    await waitFor(async () => (await list(viewer(org))).total_count === events.length, { timeoutMs: CONDITION_TIMEOUT_MS });
     // A backlog ahead of each change: the projection is still applying it when the change is appended.
     let backlogSeq = 0;
     const backlog = async () => {
@@ -267,5 +268,5 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
       expect((await list(viewer(org))).total_count).toBe(events.length - i - 1);
       await Promise.all(sent);
     }
-  }, 180_000);
+  }, SETUP_TIMEOUT_MS);
 });

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import type { NatsConnection } from 'nats';
 import { notificationLiveSubject, SUBJECTS, type Caller, type FeedEntry, type Reply } from '@clp/contracts';
 import { BUS_USERS, connectNats, natsServerConfig, natsUrlFor, Requester, type BusUser } from '@clp/messaging';
-import { startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
+import { CONDITION_TIMEOUT_MS, SETUP_TIMEOUT_MS, startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
 import { createNotificationService, listenUntilAnswering } from './notification-service';
 import { publishConnectionEvents, statusChangedEvent } from './notification.fixtures';
 
@@ -34,13 +34,13 @@ describe('the notification log on the bus with identities (nats-server run from 
       false,
     );
     await listenUntilAnswering(app);
-  }, 60_000);
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await app?.close();
     await Promise.all(opened.map((nc) => nc.close().catch(() => undefined)));
     await Promise.all([nats?.stop(), redisServer?.stop()]);
-  });
+  }, SETUP_TIMEOUT_MS);
 
   it("appends, projects, marks, reports and rebuilds with only the notification user's permissions", async () => {
     const gateway = await as('gateway');
@@ -55,8 +55,8 @@ describe('the notification log on the bus with identities (nats-server run from 
     const events = [statusChangedEvent(org, randomUUID(), 'registered', 'connected'), statusChangedEvent(org, randomUUID(), 'connected', 'disconnected')];
     await publishConnectionEvents(await as('admin'), events);
     const list = async () => result(await api.request(N.listEvents, { caller, pagesize: 100 }));
-    await waitFor(async () => (await list()).total_count === 2, { timeoutMs: 30_000, message: 'both notifications' });
-    await waitFor(() => live.length === 2, { timeoutMs: 30_000, message: 'both live' });
+    await waitFor(async () => (await list()).total_count === 2, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'both notifications' });
+    await waitFor(() => live.length === 2, { timeoutMs: CONDITION_TIMEOUT_MS, message: 'both live' });
 
     expect(result(await api.request(N.markEvents, { caller, ids: [events[0].metadata.event_id], status: 'read' }))).toEqual({ updated: 1 });
     const before = await list();
@@ -72,6 +72,6 @@ describe('the notification log on the bus with identities (nats-server run from 
     } finally {
       redis.disconnect();
     }
-    await waitFor(async () => JSON.stringify(await list()) === JSON.stringify(before), { timeoutMs: 60_000, message: 'rebuilt from the stream' });
-  }, 120_000);
+    await waitFor(async () => JSON.stringify(await list()) === JSON.stringify(before), { timeoutMs: CONDITION_TIMEOUT_MS, message: 'rebuilt from the stream' });
+  }, SETUP_TIMEOUT_MS);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { DeliverPolicy, headers as natsHeaders, JSONCodec, nanos, type ConsumerMessages, type JetStreamManager, type NatsConnection } from 'nats';
+import { DeliverPolicy, headers as natsHeaders, JSONCodec, nanos, type ConsumerMessages, type JetStreamManager, type NatsConnection, type StoredMsg } from 'nats';
 import { HEADERS, NOTIFICATION_LOG_STREAM, notificationLiveSubject, ReplyError, type FeedEntry } from '@clp/contracts';
 import { batchesOf } from '@clp/event-store';
 import { ensureStream, isNotFound } from '@clp/messaging';
@@ -37,7 +37,7 @@ const isWrongLastSequence = (error: unknown): boolean => {
 };
 
 /**
- * The notification center's log (docs/notification.md, "Redis is a projection"): the intake and
+ * The notification center's log (docs/notification.md, "The log and its projection"): the intake and
  * the mark and delete commands append to the NOTIFICATIONS stream, and every replica applies the
  * stream in order to Redis through an ordered consumer (nothing acknowledged, nothing left on the
  * server). The checkpoint in the script makes a batch another replica applied a no-op; a Redis
@@ -125,14 +125,17 @@ export class NotificationLog implements OnModuleInit, OnApplicationBootstrap, On
    * (its records aged out, or none yet): the counter Redis has, so the feed never numbers back.
    */
   private async lastStored(subject: string, org: string): Promise<{ streamSeq: number; seq: number }> {
+    const counter = async () => Number((await this.redis.get(`${this.p}org:${org}:seq`)) ?? 0);
+    let message: StoredMsg;
     try {
-      const message = await (await this.jsm()).streams.getMessage(STREAM.name, { last_by_subj: subject });
-      const seq = (message.json() as { seq?: unknown }).seq;
-      return { streamSeq: message.seq, seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0 ? seq : Number((await this.redis.get(`${this.p}org:${org}:seq`)) ?? 0) };
+      message = await (await this.jsm()).streams.getMessage(STREAM.name, { last_by_subj: subject });
     } catch (error) {
       if (!isNotFound(error) && !/no message found/i.test((error as Error).message)) throw error;
-      return { streamSeq: 0, seq: Number((await this.redis.get(`${this.p}org:${org}:seq`)) ?? 0) };
+      return { streamSeq: 0, seq: await counter() };
     }
+    // A last record without a seq (a dead letter) must not stop the organization's intake.
+    const seq = scriptMessageOf(message.seq, message.data);
+    return { streamSeq: message.seq, seq: seq.type === 'stored' ? Number(seq.feed_seq) : await counter() };
   }
 
   private jsm(): Promise<JetStreamManager> {
