@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
 import Redis from 'ioredis';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { connect, headers as natsHeaders, nanos, type NatsConnection } from 'nats';
 import { HEADERS, NOTIFICATION_LOG_STREAM, notificationLiveSubject, SUBJECTS, type Caller, type FeedEntry, type Reply } from '@clp/contracts';
 import { Requester } from '@clp/messaging';
 import { CONDITION_TIMEOUT_MS, SETUP_TIMEOUT_MS, startNats, startRedis, waitFor, type TestServer } from '@clp/testing';
@@ -32,6 +32,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
   let nc: NatsConnection;
   let redis: Redis;
   let api: Requester;
+  let config: (name: string) => NotificationConfig;
 
   const viewer = (org: string): Caller => ({ organization_id: org, user_id: 'vic', role: 'viewer' });
   const admin = (org: string): Caller => ({ organization_id: org, user_id: 'ada', role: 'admin' });
@@ -51,7 +52,7 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
 
   beforeAll(async () => {
     [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
-    const config = (name: string): NotificationConfig => ({ natsUrl: nats.url, redisUrl: redisServer.url, instanceName: name, keyPrefix: 'notification:', retentionMs: 60 * 60 * 1000, trimIntervalMs: 60_000 });
+    config = (name: string): NotificationConfig => ({ natsUrl: nats.url, redisUrl: redisServer.url, instanceName: name, keyPrefix: 'notification:', retentionMs: 60 * 60 * 1000, trimIntervalMs: 60_000 });
     for (const name of ['notification-a', 'notification-b']) {
       const app = await createNotificationService(config(name), false);
       await listenUntilAnswering(app);
@@ -219,6 +220,23 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     await nc.flush();
     expect(live.map((entries) => entries.length)).toEqual([30, 31]);
     expect(live[1].at(-1)).toMatchObject({ seq: 31, notification: { id: fresh.metadata.event_id, status: 'unread' } });
+  }, SETUP_TIMEOUT_MS);
+
+  it('keeps the stream as long as the retention, and follows a changed retention', async () => {
+    const jsm = await nc.jetstreamManager();
+    const limits = async () => {
+      const { config } = await jsm.streams.info(NOTIFICATION_LOG_STREAM.name);
+      return [config.max_age, config.duplicate_window];
+    };
+    expect(await limits()).toEqual([nanos(60 * 60 * 1000), nanos(2 * 60_000)]);
+    const shorter = await createNotificationService({ ...config('notification-c'), retentionMs: 30 * 60 * 1000 }, false);
+    try {
+      await listenUntilAnswering(shorter);
+      expect(await limits()).toEqual([nanos(30 * 60 * 1000), nanos(2 * 60_000)]);
+    } finally {
+      await shorter.close();
+    }
+    await jsm.streams.update(NOTIFICATION_LOG_STREAM.name, { max_age: nanos(60 * 60 * 1000) });
   }, SETUP_TIMEOUT_MS);
 
   it('gives the same seqs after a rebuild when the stream has dropped the older records (max_age)', async () => {

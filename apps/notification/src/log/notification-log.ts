@@ -73,12 +73,18 @@ export class NotificationLog implements OnModuleInit, OnApplicationBootstrap, On
     return this.settings.prefix;
   }
 
-  /** The stream exists before the intake appends to it; its messages live as long as the notifications. */
+  /**
+   * The stream exists before the intake appends to it; its messages live as long as the
+   * notifications, also after the retention setting changed (the stream is updated to it).
+   */
   async onModuleInit(): Promise<void> {
-    await ensureStream(await this.jsm(), STREAM, {
-      max_age: nanos(this.settings.retentionMs),
-      duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, this.settings.retentionMs)),
-    });
+    const limits = { max_age: nanos(this.settings.retentionMs), duplicate_window: nanos(Math.min(DUPLICATE_WINDOW_MS, this.settings.retentionMs)) };
+    const jsm = await this.jsm();
+    const { config } = await ensureStream(jsm, STREAM, limits);
+    if (config.max_age !== limits.max_age || config.duplicate_window !== limits.duplicate_window) {
+      await jsm.streams.update(STREAM.name, { ...config, ...limits });
+      this.logger.log(`${STREAM.name} now keeps messages for ${this.settings.retentionMs} ms`);
+    }
   }
 
   onApplicationBootstrap(): void {
