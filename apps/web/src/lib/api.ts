@@ -6,6 +6,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -42,7 +43,7 @@ const send = async <T>(path: string, init: RequestInit): Promise<T> => {
   }
   if (!response.ok) {
     const error = (parsed as { error?: ErrorBody } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `HTTP ${response.status}`);
+    throw new ApiError(response.status, error?.code ?? 'internal', error?.message ?? `HTTP ${response.status}`, error?.details ?? {});
   }
   return parsed as T;
 };
