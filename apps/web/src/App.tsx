@@ -7,6 +7,7 @@ import { sessionOf, type Session } from './lib/session';
 import { useLiveUpdates } from './live';
 import { ConnectionPage } from './pages/ConnectionPage';
 import { ConnectionsPage } from './pages/ConnectionsPage';
+import { NotificationBell } from './pages/notifications/NotificationBell';
 import { SignIn } from './pages/SignIn';
 import { navigate, useLocation } from './router';
 import { SessionContext } from './session-context';
@@ -75,6 +76,7 @@ const Shell = ({ session, onSignOut }: { session: Session; onSignOut: () => void
               Connections
             </Link>
           </Typography>
+          <NotificationBell />
           <Chip
             data-testid="whoami"
             color="primary"

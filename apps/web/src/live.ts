@@ -1,22 +1,74 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { Notification } from '@clp/contracts';
+import { seqGate } from './lib/notifications';
 import { CONNECTIONS_KEY } from './queries';
 import { useSession } from './session-context';
 
+/** What the stream says to the pages: a notification (once per seq), or "read again, some may be missed". */
+export type LiveEvent = { type: 'notification'; seq: number; notification: Notification } | { type: 'resync' };
+
+// One stream for the app (useLiveUpdates, in the shell); the pages listen to it.
+const listeners = new Set<(event: LiveEvent) => void>();
+
+/** Listens to the app's one notification stream; returns the unsubscribe. */
+export const onLive = (listener: (event: LiveEvent) => void): (() => void) => {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+};
+
+const emit = (event: LiveEvent) => listeners.forEach((listener) => listener(event));
+
+/** How long before a stream the browser gave up on (an HTTP error, not a dropped connection) is opened again. */
+const REOPEN_MS = 3000;
+
 /**
- * The notification stream (GET /api/system/events/subscribe) as the signal that something
- * changed: a connection's status change is a notification, and each one refreshes the
- * connection queries on screen. EventSource cannot send headers, so the token goes as
- * `access_token` (docs/gateway.md, "Authentication"); it reconnects by itself, with Last-Event-ID.
+ * The notification stream (GET /api/system/events/subscribe): every notification goes to the
+ * notification center, and each one refreshes the connection queries on screen (a connection's
+ * status change is a notification). EventSource cannot send headers, so the token goes as
+ * `access_token` (docs/gateway.md, "Authentication"). A dropped connection is resumed by
+ * EventSource itself with Last-Event-ID (the server sends `id:`), which replays what was missed;
+ * the seq gate shows each once. A stream the browser closed (the gateway answered an error)
+ * is opened again, and since a new EventSource sends no Last-Event-ID, the lists are read again.
  */
 export const useLiveUpdates = (): void => {
   const { token } = useSession();
   const client = useQueryClient();
   useEffect(() => {
-    const source = new EventSource(`/api/system/events/subscribe?access_token=${encodeURIComponent(token)}`);
-    source.onmessage = () => void client.invalidateQueries({ queryKey: [CONNECTIONS_KEY] });
-    // After a dropped stream, what changed meanwhile is read again.
-    source.onopen = () => void client.invalidateQueries({ queryKey: [CONNECTIONS_KEY] });
-    return () => source.close();
+    const gate = seqGate();
+    const refreshConnections = () => void client.invalidateQueries({ queryKey: [CONNECTIONS_KEY] });
+    let source: EventSource | undefined;
+    let reopen: ReturnType<typeof setTimeout> | undefined;
+    const open = (first: boolean) => {
+      source = new EventSource(`/api/system/events/subscribe?access_token=${encodeURIComponent(token)}`);
+      let opened = false;
+      source.onopen = () => {
+        // After a dropped stream, what changed meanwhile is read again.
+        refreshConnections();
+        if (!first && !opened) emit({ type: 'resync' });
+        opened = true;
+      };
+      source.onmessage = (message: MessageEvent<string>) => {
+        const seq = Number(message.lastEventId);
+        if (!gate(seq)) return;
+        let notification: Notification;
+        try {
+          notification = JSON.parse(message.data) as Notification;
+        } catch {
+          return;
+        }
+        emit({ type: 'notification', seq, notification });
+        refreshConnections();
+      };
+      source.onerror = () => {
+        if (source?.readyState !== EventSource.CLOSED) return;
+        reopen = setTimeout(() => open(false), REOPEN_MS);
+      };
+    };
+    open(true);
+    return () => {
+      clearTimeout(reopen);
+      source?.close();
+    };
   }, [token, client]);
 };
