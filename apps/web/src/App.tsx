@@ -9,6 +9,11 @@ import { ConnectionPage } from './pages/ConnectionPage';
 import { ConnectionsPage } from './pages/ConnectionsPage';
 import { NotificationBell } from './pages/notifications/NotificationBell';
 import { SignIn } from './pages/SignIn';
+import { CredentialsPage } from './pages/credentials/CredentialsPage';
+import { EnvironmentPage } from './pages/environments/EnvironmentPage';
+import { EnvironmentsPage } from './pages/environments/EnvironmentsPage';
+import { WorkspacePage } from './pages/environments/WorkspacePage';
+import { WorkspacesPage } from './pages/environments/WorkspacesPage';
 import { navigate, useLocation } from './router';
 import { SessionContext } from './session-context';
 
@@ -63,6 +68,13 @@ export const App = () => {
   );
 };
 
+// The app bar's links besides Connections (the title).
+const SECTIONS = [
+  ['/environments', 'Environments'],
+  ['/workspaces', 'Workspaces'],
+  ['/credentials', 'Credentials'],
+] as const;
+
 const Shell = ({ session, onSignOut }: { session: Session; onSignOut: () => void }) => {
   const { path } = useLocation();
   const route = routeOf(path);
@@ -71,11 +83,18 @@ const Shell = ({ session, onSignOut }: { session: Session; onSignOut: () => void
     <>
       <AppBar position="static" color="secondary">
         <Toolbar sx={{ gap: 2, flexWrap: 'wrap' }}>
-          <Typography variant="h6" component="div" sx={{ flexGrow: 1 }}>
+          <Typography variant="h6" component="div">
             <Link href="/" color="inherit" underline="none" onClick={(event) => (event.preventDefault(), navigate('/'))}>
               Connections
             </Link>
           </Typography>
+          <Box component="nav" aria-label="Pages" sx={{ display: 'flex', gap: 2, flexGrow: 1, flexWrap: 'wrap' }}>
+            {SECTIONS.map(([href, label]) => (
+              <Link key={href} href={href} color="inherit" aria-current={path.startsWith(href) ? 'page' : undefined} onClick={(event) => (event.preventDefault(), navigate(href))}>
+                {label}
+              </Link>
+            ))}
+          </Box>
           <NotificationBell />
           <Chip
             data-testid="whoami"
@@ -91,6 +110,11 @@ const Shell = ({ session, onSignOut }: { session: Session; onSignOut: () => void
       <Box component="main" sx={{ p: { xs: 1, sm: 3 }, maxWidth: 1400, mx: 'auto' }}>
         {route.page === 'connections' && <ConnectionsPage />}
         {route.page === 'connection' && <ConnectionPage id={route.id} />}
+        {route.page === 'environments' && <EnvironmentsPage />}
+        {route.page === 'environment' && <EnvironmentPage key={route.id} id={route.id} />}
+        {route.page === 'workspaces' && <WorkspacesPage />}
+        {route.page === 'workspace' && <WorkspacePage key={route.id} id={route.id} />}
+        {route.page === 'credentials' && <CredentialsPage />}
         {route.page === 'not-found' && <Typography role="alert">No page at {route.path}.</Typography>}
       </Box>
     </>

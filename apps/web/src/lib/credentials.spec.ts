@@ -1,6 +1,6 @@
 import type { ConnectionDefinition } from '@clp/contracts';
 import { ApiError } from './api';
-import { canManageCredentials, connectionsInUse, createCredentialBody, credentialKinds, rotateCredentialBody, secretOf, usersByCredential } from './credentials';
+import { canManageCredentials, connectionsInUse, createCredentialBody, credentialKinds, methodOf, rotateCredentialBody, secretOf, usersByCredential } from './credentials';
 
 const definition = (kind: string, credential_schema: Record<string, unknown>) => ({ kind, credential_schema }) as unknown as ConnectionDefinition;
 
@@ -26,6 +26,20 @@ describe('credentials', () => {
       ['prometheus', ['api_key', 'token']],
     ]);
     expect(kinds[1].methods[0].form.uiSchema).toEqual({ api_key: { 'ui:title': 'API key', 'ui:widget': 'password' } });
+  });
+
+  it('are rotated with the way they authenticate, found from their secret field names', () => {
+    const [{ methods }] = credentialKinds([
+      definition('prometheus', {
+        type: 'object',
+        properties: { api_key: { type: 'string' }, username: { type: 'string' }, password: { type: 'string' } },
+        anyOf: [{ required: ['api_key'] }, { required: ['username', 'password'] }],
+      }),
+    ]);
+    expect(methodOf(methods, ['password', 'username'])?.id).toBe('username+password');
+    expect(methodOf(methods, ['api_key'])?.id).toBe('api_key');
+    expect(methodOf(methods, [])?.id).toBe('api_key');
+    expect(methodOf([], ['api_key'])).toBeUndefined();
   });
 
   it('send only filled fields as the secret', () => {

@@ -47,3 +47,7 @@ export const usersByCredential = (connections: Iterable<Pick<ConnectionView, 'id
   }
   return users;
 };
+
+/** The way a stored credential authenticates, from its secret field names: the first whose required fields it all has. */
+export const methodOf = (methods: CredentialMethod[], secretFields: string[]): CredentialMethod | undefined =>
+  methods.find((method) => ((method.form.schema.required as string[] | undefined) ?? []).every((field) => secretFields.includes(field))) ?? methods[0];
