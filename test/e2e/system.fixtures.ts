@@ -30,6 +30,8 @@ export interface RunningSystem {
   environment: RunningService;
   notification: RunningService;
   gateway: RunningService;
+  /** With `discovery`: the discovery service (kubeconfig imports, scans, the health monitor). */
+  discovery?: RunningService;
   token(caller: Omit<Caller, 'user_id'> & { user_id?: string }): string;
   /** One HTTP request; `token` may be a caller (a token is made for it) or a raw header value. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,6 +50,8 @@ export interface RunningSystem {
   startNotification(): Promise<void>;
   /** Starts the gateway again on its port (after `gateway.kill()` or `stop()`). */
   startGateway(): Promise<void>;
+  /** Starts the discovery service again (after `discovery.kill()` or `stop()`); with `discovery` only. */
+  startDiscovery(): Promise<void>;
   /** Stops everything; fails if nats-server refused anyone anything meanwhile (a permission the bus's table lacks). */
   stop(): Promise<void>;
 }
@@ -73,6 +77,8 @@ export interface SystemOptions {
   /** More environment for the gateway, e.g. `SSE_KEEPALIVE_MS`. */
   gatewayEnv?: Record<string, string>;
   notificationEnv?: Record<string, string>;
+  /** Runs the discovery service too, with this environment besides the system's (e.g. `HEALTH_MONITOR: 'off'`). */
+  discovery?: Record<string, string>;
   /** Sends every request through a validating proxy (Prism) that checks the responses against the OpenAPI document. */
   validateResponses?: boolean;
 }
@@ -115,6 +121,15 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
       ready: /e2e-notification listening/,
     });
   let notification = await launchNotification();
+  const discoveryEnv = options.discovery;
+  const launchDiscovery = () =>
+    startService({
+      name: 'discovery',
+      entry: 'apps/discovery/src/main.ts',
+      env: { ...common, NATS_URL: bus.urlFor('discovery'), INSTANCE_NAME: 'e2e-discovery', CREDENTIALS_MASTER_KEY: masterKey, ...discoveryEnv },
+      ready: /e2e-discovery listening/,
+    });
+  let discovery = discoveryEnv ? await launchDiscovery() : undefined;
   const launchGateway = () =>
     startService({
       name: 'gateway',
@@ -163,6 +178,9 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     get gateway() {
       return gateway;
     },
+    get discovery() {
+      return discovery;
+    },
     token,
     bodies,
     responseViolations,
@@ -200,8 +218,12 @@ export const startSystem = async (options: SystemOptions = {}): Promise<RunningS
     async startGateway() {
       gateway = await launchGateway();
     },
+    async startDiscovery() {
+      if (!discoveryEnv) throw new Error('this system runs no discovery (startSystem({ discovery: {} }))');
+      discovery = await launchDiscovery();
+    },
     async stop() {
-      await Promise.all([gateway.stop(), environment.stop(), notification.stop(), registry.stop(), proxy?.stop()]);
+      await Promise.all([gateway.stop(), environment.stop(), notification.stop(), registry.stop(), discovery?.stop(), proxy?.stop()]);
       await Promise.all([nats.stop(), redis.stop()]);
       if (bus.violations.length > 0) throw new Error(`nats-server refused a service what its code does:\n${bus.violations.join('\n')}`);
     },

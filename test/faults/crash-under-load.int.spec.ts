@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { connect, nanos, type JsMsg, type NatsConnection } from 'nats';
 import { HEADERS, INTEGRATION_STREAMS } from '@clp/contracts';
 import { credentialsInUrl } from '@clp/messaging';
-import { waitFor } from '@clp/testing';
+import { KUBECONFIG_TOKEN, startKubernetesApi, waitFor, type KubernetesApiStandIn } from '@clp/testing';
 import { startSystem, type HttpReply, type RunningSystem } from '../e2e/system.fixtures';
 
 // Issue 13, item 1: kill -9 of each service in turn, and of nats-server, under a bounded mixed
 // load over HTTP; then, from the outside, nothing acknowledged is lost and nothing is duplicated.
-// Kubeconfig imports are left out: they need the discovery service, which this system does not run.
+// Kubeconfig imports go to a stand-in Kubernetes API (libs/testing: no real one runs here).
 const ORG = 'org-faults';
 const admin = { organization_id: ORG, role: 'admin' as const };
 const viewer = { organization_id: ORG, role: 'viewer' as const };
@@ -15,6 +15,20 @@ const viewer = { organization_id: ORG, role: 'viewer' as const };
 const CONNECTIONS = '/api/integrations/connections';
 const ENVIRONMENTS = '/api/environments';
 const EVENTS = '/api/system/events';
+const KUBERNETES = '/api/system/kubernetes';
+/** The kubeconfig every import sends: one context, whose cluster (the stand-in) accepts its token. */
+const kubeconfigFor = (api: KubernetesApiStandIn) => `apiVersion: v1
+kind: Config
+clusters:
+- name: faults
+  cluster: {server: "${api.url}", certificate-authority-data: ${Buffer.from(api.certificates.ca).toString('base64')}}
+contexts:
+- name: faults-cluster
+  context: {cluster: faults, user: faults}
+users:
+- name: faults
+  user: {token: ${KUBECONFIG_TOKEN}}
+`;
 
 const WORKERS = 4;
 /** The load goes on until every fault has been injected and at least this many operations were acknowledged… */
@@ -44,7 +58,9 @@ const NEXT: Record<string, string[]> = {
   disconnected: ['connected'],
   ignored: ['registered'],
 };
-const NOTIFIED = ['ConnectionRegistered', 'StatusChanged'];
+/** How a connection's history begins: registered by a person, or discovered (a kubeconfig import). */
+const FIRST = ['ConnectionRegistered', 'ConnectionDiscovered'];
+const NOTIFIED = [...FIRST, 'StatusChanged'];
 
 interface StoredEvent {
   type: string;
@@ -58,17 +74,26 @@ const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length
 describe('kill -9 of each service and of nats-server under a mixed load (faults: real processes)', () => {
   let system: RunningSystem;
   let nc: NatsConnection | undefined;
+  let kubernetes: KubernetesApiStandIn | undefined;
+  let kubeconfig = '';
   const environments: string[] = [];
 
   // What the load did: acknowledged operations happened; the others may or may not have.
   const acknowledgedCreates = new Map<string, string>();
   const acknowledgedAssignments: Array<{ environment: string; connection: string }> = [];
+  /** The connection each acknowledged kubeconfig import answered for its one context. */
+  const importedConnections: string[] = [];
   const counts = { attempted: 0, acknowledged: 0, failed: 0 };
   const outcomes: Record<string, number> = {};
+  /** The first answer of each failed outcome, for the log. */
+  const failureSamples: Record<string, string> = {};
   const faults: string[] = [];
 
   beforeAll(async () => {
-    system = await startSystem();
+    kubernetes = await startKubernetesApi({ token: KUBECONFIG_TOKEN });
+    kubeconfig = kubeconfigFor(kubernetes);
+    // Discovery imports kubeconfigs; no health monitor or scans: statuses change only by the load.
+    system = await startSystem({ discovery: { HEALTH_MONITOR: 'off', SCAN_INTERVAL_MS: '0' } });
     nc = await connect({ ...credentialsInUrl(system.nats.url), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const jsm = await nc.jetstreamManager();
     for (const { name } of [INTEGRATION_STREAMS.connections, INTEGRATION_STREAMS.environments]) {
@@ -85,6 +110,7 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
   afterAll(async () => {
     await nc?.close();
     await system?.stop();
+    await kubernetes?.close();
   });
 
   /** One operation of the load: acknowledged when the answer is a 2xx, failed on anything else. */
@@ -102,6 +128,7 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
     outcomes[key] = (outcomes[key] ?? 0) + 1;
     const ok = reply !== undefined && reply.status >= 200 && reply.status < 300;
     counts[ok ? 'acknowledged' : 'failed']++;
+    if (!ok && reply) failureSamples[key] ??= reply.text.slice(0, 300);
     if (!ok) await new Promise((resolve) => setTimeout(resolve, FAILURE_BACKOFF_MS));
     return ok ? reply : undefined;
   };
@@ -135,6 +162,9 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
           assigned.add(`${environment}/${connection}`);
           acknowledgedAssignments.push({ environment, connection });
         }
+      } else if (roll < 0.9) {
+        const reply = await operation('import', 'POST', KUBERNETES, { kubeconfig });
+        if (reply) importedConnections.push(...[...reply.body.connected, ...reply.body.registered].map((entry: { id: string }) => entry.id));
       } else {
         await operation('notifications', 'GET', `${EVENTS}?pagesize=25`, undefined, viewer);
       }
@@ -177,17 +207,19 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
       await inject('environment', () => system.environment.kill(), () => system.startEnvironment(), loadStopped);
       await inject('notification', () => system.notification.kill(), () => system.startNotification(), loadStopped);
       await inject('gateway', () => system.gateway.kill(), () => system.startGateway(), loadStopped);
+      await inject('discovery', () => system.discovery!.kill(), () => system.startDiscovery(), loadStopped);
       await inject('nats-server', () => system.nats.kill(), () => system.nats.start(), loadStopped);
     } finally {
       faultsDone = true;
       await load;
     }
-    console.log(`faults: ${faults.join(', ')}; operations: ${JSON.stringify(counts)}; outcomes: ${JSON.stringify(outcomes)}`);
-    expect(faults).toEqual(['registry', 'environment', 'notification', 'gateway', 'nats-server']);
+    console.log(`faults: ${faults.join(', ')}; operations: ${JSON.stringify(counts)}; outcomes: ${JSON.stringify(outcomes)}; first failed answers: ${JSON.stringify(failureSamples)}`);
+    expect(faults).toEqual(['registry', 'environment', 'notification', 'gateway', 'discovery', 'nats-server']);
     // The faults happened under load: some operations failed, and most did not.
     expect(counts.failed).toBeGreaterThan(0);
     expect(acknowledgedCreates.size).toBeGreaterThan(20);
     expect(acknowledgedAssignments.length).toBeGreaterThan(10);
+    expect(importedConnections.length).toBeGreaterThan(2);
   }, 300_000);
 
   // --- the checks, from the outside: HTTP, and the bus and the store read with a NATS client ---
@@ -293,6 +325,21 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
 
   const CHECKS: Array<[string, () => Promise<string[]>]> = [
     [
+      "makes one connection of a kubeconfig's context however often it was imported, with one credential",
+      async () => {
+        const found: string[] = [];
+        const ids = new Set(importedConnections);
+        if (ids.size !== 1) found.push(`the imports answered ${ids.size} connections: ${[...ids].join(', ')}`);
+        const { body } = await system.http('GET', `${CONNECTIONS}?kind=kubernetes&pagesize=100`, { as: viewer });
+        const listedIds = (body?.connections ?? []).map((row: { id: string }) => row.id);
+        if (JSON.stringify(listedIds) !== JSON.stringify([...ids])) found.push(`kubernetes connections listed: ${JSON.stringify(listedIds)}, imported ${JSON.stringify([...ids])}`);
+        const credentials = await system.http('GET', '/api/integrations/credentials?pagesize=100', { as: admin });
+        const kubernetesCredentials = (credentials.body?.credentials ?? []).filter((c: { kind: string }) => c.kind === 'kubernetes');
+        if (kubernetesCredentials.length !== 1) found.push(`${kubernetesCredentials.length} kubernetes credentials: ${JSON.stringify(kubernetesCredentials)}`);
+        return found;
+      },
+    ],
+    [
       'lists every acknowledged create exactly once, by its unique name, and reads it',
       async () => {
         const { rows } = await listed();
@@ -336,12 +383,13 @@ describe('kill -9 of each service and of nats-server under a mixed load (faults:
           let status: string | undefined;
           for (const [i, event] of history.entries()) {
             if (i === 0) {
-              if (event.type !== 'ConnectionRegistered') found.push(`${id}: starts with ${event.type}`);
-              status = event.data.status;
+              if (!FIRST.includes(event.type)) found.push(`${id}: starts with ${event.type}`);
+              // A discovery has no status field: it is how `discovered` begins.
+              status = event.type === 'ConnectionDiscovered' ? 'discovered' : event.data.status;
             } else if (event.type === 'StatusChanged') {
               if (event.data.from !== status) found.push(`${id}: StatusChanged from ${event.data.from} after ${status} (event ${i})`);
               status = event.data.to;
-            } else if (event.type === 'ConnectionRegistered') found.push(`${id}: registered again (event ${i})`);
+            } else if (FIRST.includes(event.type)) found.push(`${id}: ${event.type} again (event ${i})`);
           }
           const row = rows.get(id);
           if (row?.status !== status) found.push(`${id}: read model says ${row?.status}, history ends at ${status}`);

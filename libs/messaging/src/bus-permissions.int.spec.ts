@@ -85,7 +85,10 @@ describe('the bus with identities (nats-server run from natsServerConfig)', () =
     const discovery = await as('discovery');
     // Allowed: nobody serves the subject here, so the server answers "no responders" instead.
     await expect(discovery.request(SUBJECTS.registry.systemTransition, sc.encode('{}'), { timeout: 10_000 })).rejects.toThrow(/503/);
-    await expect(discovery.request(SUBJECTS.registry.transition, sc.encode('{}'), { timeout: 10_000 })).rejects.toThrow(PERMISSION);
+    // Of the user subjects only the two a kubeconfig import uses, on the person's behalf.
+    await expect(discovery.request(SUBJECTS.registry.transition, sc.encode('{}'), { timeout: 10_000 })).rejects.toThrow(/503/);
+    await expect(discovery.request(SUBJECTS.registry.deleteConnection, sc.encode('{}'), { timeout: 10_000 })).rejects.toThrow(PERMISSION);
+    await expect(discovery.request(SUBJECTS.environment.createEnvironment, sc.encode('{}'), { timeout: 10_000 })).rejects.toThrow(PERMISSION);
   });
 
   it('keeps passwords out of what is logged', () => {

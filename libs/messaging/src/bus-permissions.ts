@@ -1,4 +1,4 @@
-import { INTEGRATION_STREAMS, SUBJECTS } from '@clp/contracts';
+import { INTEGRATION_STREAMS, NOTIFICATION_LOG_STREAM, SUBJECTS } from '@clp/contracts';
 
 /**
  * Who may do what on the bus (docs/bus-security.md): one user per service, each allowed to publish
@@ -24,8 +24,6 @@ const EVENT_STORES = {
   environment: { name: 'ES_ENVIRONMENT', subjects: ['es.environment.>'] },
 } as const;
 
-/** Streams no integration constant names yet (apps/notification's own log). */
-const NOTIFICATIONS = { name: 'NOTIFICATIONS', subjects: ['notification.log.>'] } as const;
 
 /** The JetStream key-value buckets (libs/event-store, libs/credential-vault, discovery's membership). */
 const BUCKETS = { checkpoints: 'checkpoints', leases: 'leases', credentials: 'credential-secrets', members: 'discovery-members' } as const;
@@ -91,10 +89,15 @@ export const BUS_PERMISSIONS: Record<BusUser, BusPermissions> = {
     subscribe: [...servedBy(SUBJECTS.registry), INBOX],
     allowResponses: true,
   },
-  /** The only sender of system transitions. */
+  /**
+   * The only sender of system transitions. A kubeconfig import (asked by a person through the
+   * gateway) registers its contexts and connects them on that person's behalf, as that caller.
+   */
   discovery: {
     publish: [
       SUBJECTS.registry.systemTransition,
+      SUBJECTS.registry.discoverConnection,
+      SUBJECTS.registry.transition,
       JS_INFO,
       ...ownStream(discovery),
       ...readStream(connections.name),
@@ -122,7 +125,7 @@ export const BUS_PERMISSIONS: Record<BusUser, BusPermissions> = {
   },
   notification: {
     // With its readiness probe (apps/notification/src/notification-service.ts).
-    publish: [SUBJECTS.notification.eventsSince, 'notification.live.>', JS_INFO, ...ownStream(NOTIFICATIONS), ...readStream(connections.name), ...readStream(environments.name), ...bucket(BUCKETS.checkpoints), ...bucket(BUCKETS.leases)],
+    publish: [SUBJECTS.notification.eventsSince, 'notification.live.>', JS_INFO, ...ownStream(NOTIFICATION_LOG_STREAM), ...readStream(connections.name), ...readStream(environments.name), ...bucket(BUCKETS.checkpoints), ...bucket(BUCKETS.leases)],
     subscribe: [...servedBy(SUBJECTS.notification), INBOX],
     allowResponses: true,
   },

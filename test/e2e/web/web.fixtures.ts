@@ -25,7 +25,7 @@ export const startHealthMonitor = (system: RunningSystem, intervalMs = 500): Pro
     name: 'discovery',
     entry: 'apps/discovery/src/main.ts',
     env: {
-      NATS_URL: system.nats.url,
+      NATS_URL: system.natsUrlFor('discovery'),
       INSTANCE_NAME: 'e2e-web-discovery',
       HEALTH_INTERVAL_MS: String(intervalMs),
       HEALTH_FAILURES_TO_DISCONNECT: '1',
@@ -41,7 +41,7 @@ export const startDiscovery = (system: RunningSystem): Promise<RunningService> =
   startService({
     name: 'discovery',
     entry: 'apps/discovery/src/main.ts',
-    env: { NATS_URL: system.nats.url, INSTANCE_NAME: 'e2e-web-discovery', HEALTH_MONITOR: 'off', SCAN_INTERVAL_MS: '0', NODE_ENV: 'test' },
+    env: { NATS_URL: system.natsUrlFor('discovery'), INSTANCE_NAME: 'e2e-web-discovery', HEALTH_MONITOR: 'off', SCAN_INTERVAL_MS: '0', NODE_ENV: 'test' },
     ready: /listening on/,
   });
 
