@@ -18,7 +18,7 @@ class ReadyDoc {
     type: 'object',
     additionalProperties: true,
     description: "each service's read models: dead_letters counts the events they could not apply and skipped; error when the service did not answer",
-    example: { registry: { dead_letters: 0 }, environment: { dead_letters: 0 } },
+    example: { registry: { dead_letters: 0 }, environment: { dead_letters: 0 }, notification: { dead_letters: 0 } },
   })
   read_models!: Record<ReadModelService, ReadModelReport>;
 }
