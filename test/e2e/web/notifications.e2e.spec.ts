@@ -107,14 +107,21 @@ describe('web UI: the notification center', () => {
     const details = items().first().getByTestId('notification-details');
     expect(await details.textContent(wait)).toMatch(/^Changeregistered → maintenanceWhen.+Whoada.*Causeuser.*Connectionprom-a \(prometheus\)$/);
     expect(await details.getByRole('link', { name: 'prom-a (prometheus)' }).getAttribute('href')).toBe(`/connections/${promA}`);
+    await items().first().locator('.MuiCollapse-entered').waitFor(wait);
     await screenshot(page, 'notifications');
   });
 
-  it('filters by severity as the API does', async () => {
+  it('filters by severity and search as the API does', async () => {
     await pickSeverities(['warning']);
     await drawerShowsApi('&severity=warning');
     expect(await items().evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-severity')))).toEqual(['warning']);
     expect(await items().first().getByTestId('notification-description').textContent()).toMatch(/^prometheus connection "prom-b" was registered as not found/);
+    await drawer().getByLabel('Search').fill('PROM-B');
+    await drawerShowsApi('&severity=warning&search=PROM-B');
+    expect(await items().count()).toBe(1);
+    await drawer().getByLabel('Search').fill('prom-a');
+    expect(await drawer().getByTestId('notifications-empty').textContent(wait)).toBe('No notification matches these filters.');
+    await drawer().getByLabel('Search').fill('');
     await pickSeverities(['warning', 'debug']);
     expect(await drawer().getByTestId('notifications-empty').textContent(wait)).toBe('No notification matches these filters.');
     await drawer().getByRole('button', { name: 'Clear filters' }).click();
@@ -178,6 +185,7 @@ describe('web UI: the notification center', () => {
     await page.keyboard.press('Escape');
     await drawer().waitFor({ state: 'hidden', ...wait });
     await waitFor(() => bell().evaluate((node) => node === node.ownerDocument.activeElement), { ...until, message: 'the bell has the focus' });
+    await screenshot(page, 'notifications-bell');
     await page.keyboard.press('Enter');
     await drawer().waitFor(wait);
   });

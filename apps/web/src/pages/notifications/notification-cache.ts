@@ -26,7 +26,11 @@ const receive = (client: QueryClient, notification: Notification) => {
     const pages = mergeLive(data.pages, [notification], key[2] as NotificationFilters);
     if (pages !== data.pages) client.setQueryData(key, { ...data, pages });
   }
-  void client.invalidateQueries({ queryKey: [NOTIFICATIONS_KEY, 'types'] });
+  // A category (or action) not seen before is a new filter option.
+  const types = client.getQueryData<{ category: string[]; action: string[] }>([NOTIFICATIONS_KEY, 'types']);
+  if (types && !(types.category.includes(notification.category) && types.action.includes(notification.action))) {
+    void client.invalidateQueries({ queryKey: [NOTIFICATIONS_KEY, 'types'] });
+  }
 };
 
 /** The app's notification stream into the notification queries (mounted once, with the bell). */
