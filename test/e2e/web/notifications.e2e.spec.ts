@@ -29,7 +29,6 @@ describe('web UI: the notification center', () => {
   let page: Page;
   let consoleErrors: string[];
   let promA: string;
-  let promB: string;
   /** How many console errors there were when the test stopped the gateway (the browser then says it cannot reach it). */
   let errorsAtKill: number | undefined;
 
@@ -90,7 +89,7 @@ describe('web UI: the notification center', () => {
     // (another address: one resource is registered once);
     // a person's move to maintenance: informational.
     promA = await create({ name: 'prom-a', metadata: { url: 'http://127.0.0.1:1' }, skip_connectivity_test: true });
-    promB = await create({ name: 'prom-b', metadata: { url: 'http://127.0.0.1:2' } });
+    await create({ name: 'prom-b', metadata: { url: 'http://127.0.0.1:2' } });
     await transition(promA, 'maintenance');
 
     await waitFor(async () => (await items().count()) === 3, { ...until, message: 'three notifications in the drawer' });
