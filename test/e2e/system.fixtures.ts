@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller, Role } from '@clp/contracts';
-import { BUS_USERS, natsServerConfig, natsUrlFor, type BusUser } from '@clp/messaging';
-import { freePort, startNats, startRedis, startService, startValidatingProxy, type RunningService, type TestServer } from '@clp/testing';
+import type { BusUser } from '@clp/messaging';
+import { startBus } from '../../libs/messaging/src/bus.fixtures';
+import { freePort, startRedis, startService, startValidatingProxy, type RunningService, type TestServer } from '@clp/testing';
 import { issueToken } from '../../apps/gateway/src/auth/tokens';
 
 // Response bodies are read loosely by the tests, as any client of a JSON API would.
@@ -56,22 +57,6 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/**
- * nats-server with the bus's users and permissions, as production runs it (docs/bus-security.md),
- * and every permission violation it logs: a service refused something its code does means the
- * table in libs/messaging/src/bus-permissions.ts is incomplete.
- */
-const startBus = async () => {
-  const passwords = Object.fromEntries(BUS_USERS.map((user) => [user, randomBytes(18).toString('base64url')])) as Record<BusUser, string>;
-  const violations: string[] = [];
-  const server = await startNats({
-    config: ({ port, storeDir }) => natsServerConfig({ port, storeDir, passwords }),
-    onOutput: (text) => violations.push(...text.split('\n').filter((line) => /Violation/.test(line))),
-  });
-  const urlFor = (user: BusUser) => natsUrlFor(server.url, user, passwords[user]);
-  return { server: { ...server, url: urlFor('admin') }, urlFor, violations };
-};
-
 /** Settings of one system for the tests that need others than production's. */
 export interface SystemOptions {
   /** More environment for the gateway, e.g. `SSE_KEEPALIVE_MS`. */
@@ -92,7 +77,8 @@ export interface ResponseViolation {
 
 export const startSystem = async (options: SystemOptions = {}): Promise<RunningSystem> => {
   const [bus, redis] = await Promise.all([startBus(), startRedis()]);
-  const nats = bus.server;
+  // Tests that read the bus themselves do so as the operator.
+  const nats = { ...bus.server, url: bus.urlFor('admin') };
   const secret = randomBytes(32).toString('base64url');
   const masterKey = randomBytes(32).toString('base64');
   let port = await freePort();

@@ -1,34 +1,35 @@
-import { randomUUID } from 'node:crypto';
 import { AckPolicy, connect, StringCodec, type NatsConnection } from 'nats';
 import { INTEGRATION_STREAMS, SUBJECTS } from '@clp/contracts';
-import { startNats, type TestServer } from '@clp/testing';
-import { BUS_USERS, EXTERNAL_SUBSCRIBER, natsServerConfig, natsUrlFor, redactUrl, type BusUser } from './bus-permissions';
+import type { TestServer } from '@clp/testing';
+import { EXTERNAL_SUBSCRIBER, natsUrlFor, redactUrl, type BusUser } from './bus-permissions';
+import { startBus, type TestBus } from './bus.fixtures';
 import { connectNats } from './connection';
 import { ensureStream } from './streams';
 
 const sc = StringCodec();
-const passwords = Object.fromEntries(BUS_USERS.map((user) => [user, randomUUID()])) as Record<BusUser, string>;
 const PERMISSION = /Permissions Violation/;
 
 describe('the bus with identities (nats-server run from natsServerConfig)', () => {
+  let bus: TestBus;
   let nats: TestServer;
   let registry: NatsConnection;
   let external: NatsConnection;
   const opened: NatsConnection[] = [];
   const as = async (user: BusUser): Promise<NatsConnection> => {
-    const nc = await connectNats({ servers: natsUrlFor(nats.url, user, passwords[user]), name: `${user}-test` });
+    const nc = await connectNats({ servers: bus.urlFor(user), name: `${user}-test` });
     opened.push(nc);
     return nc;
   };
 
   beforeAll(async () => {
-    nats = await startNats({ config: ({ port, storeDir }) => natsServerConfig({ port, storeDir, passwords }) });
+    bus = await startBus();
+    nats = bus.server;
     registry = await as('connection-registry');
     await ensureStream(await registry.jetstreamManager(), INTEGRATION_STREAMS.connections);
     await ensureStream(await registry.jetstreamManager(), { name: 'ES_REGISTRY', subjects: ['es.registry.>'] });
     await registry.jetstream().publish('connection.events.postgres.ConnectionRegistered', sc.encode('{"n":1}'));
     await registry.jetstream().publish('es.registry.connection.1', sc.encode('{"secret":"event"}'));
-    external = await connect({ servers: nats.url, user: 'external-subscriber', pass: passwords['external-subscriber'], inboxPrefix: EXTERNAL_SUBSCRIBER.inboxPrefix });
+    external = await connect({ servers: nats.url, user: 'external-subscriber', pass: bus.passwords['external-subscriber'], inboxPrefix: EXTERNAL_SUBSCRIBER.inboxPrefix });
     opened.push(external);
   });
 
@@ -92,6 +93,6 @@ describe('the bus with identities (nats-server run from natsServerConfig)', () =
   });
 
   it('keeps passwords out of what is logged', () => {
-    expect(redactUrl(natsUrlFor(nats.url, 'gateway', passwords.gateway))).toBe(nats.url.replace('//', '//gateway:***@'));
+    expect(redactUrl(natsUrlFor(nats.url, 'gateway', bus.passwords.gateway))).toBe(nats.url.replace('//', '//gateway:***@'));
   });
 });
