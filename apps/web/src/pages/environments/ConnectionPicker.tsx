@@ -45,8 +45,9 @@ export const Picker = ({
         getOptionDisabled={(option) => option.disabled === true}
         isOptionEqualToValue={(option, value) => option.id === value.id}
         getOptionLabel={(option) => option.label}
-        renderOption={(props, option) => (
-          <li {...props} key={option.id}>
+        // React wants the key apart from the spread props; MUI's is the label, which two options may share.
+        renderOption={({ key, ...props }, option) => (
+          <li key={`${key}:${option.id}`} {...props}>
             {option.label}
             {option.detail ? ` (${option.detail})` : ''}
           </li>

@@ -132,9 +132,7 @@ export const EnvironmentPage = ({ id }: { id: string }) => {
               text="Its connections stay, and it leaves its workspaces. An admin can recover it from the deleted ones for a while."
               action="Delete"
               onClose={() => setDeleting(false)}
-              onConfirm={async () => {
-                if (await change.run(`Deleting ${name}`, () => request(token, 'DELETE', base))) navigate('/environments?deleted=true');
-              }}
+              onConfirm={() => change.run(`Deleting ${name}`, () => request(token, 'DELETE', base), { go: '/environments?deleted=true', gone: id })}
             />
           )}
           {editing && (

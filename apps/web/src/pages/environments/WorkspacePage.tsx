@@ -173,9 +173,7 @@ export const WorkspacePage = ({ id }: { id: string }) => {
               text="Its environments and their connections stay. A deleted workspace cannot be recovered."
               action="Delete"
               onClose={() => setDeleting(false)}
-              onConfirm={async () => {
-                if (await change.run(`Deleting ${name}`, () => request(token, 'DELETE', base))) navigate('/workspaces');
-              }}
+              onConfirm={() => change.run(`Deleting ${name}`, () => request(token, 'DELETE', base), { go: '/workspaces', gone: id })}
             />
           )}
         </>
