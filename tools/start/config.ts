@@ -1,5 +1,8 @@
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { WORKSPACE_ROOT } from '@clp/testing';
+
+/** Where `npm run build:web` writes the UI, which the gateway serves (apps/gateway/src/web/serve-web.ts). */
+const DEFAULT_WEB_DIST = join(WORKSPACE_ROOT, 'apps/web/dist');
 
 /** The launcher's settings, from the environment (the README's configuration table). */
 export interface LauncherConfig {
@@ -9,6 +12,8 @@ export interface LauncherConfig {
   dataDir: string;
   natsServerBin: string;
   redisServerBin: string;
+  /** Where the web UI is built (when missing or stale) and served from by the gateway. */
+  webDistDir: string;
 }
 
 export const launcherConfig = (env: NodeJS.ProcessEnv = process.env): LauncherConfig => {
@@ -19,6 +24,7 @@ export const launcherConfig = (env: NodeJS.ProcessEnv = process.env): LauncherCo
     dataDir: isAbsolute(dataDir) ? dataDir : join(WORKSPACE_ROOT, dataDir),
     natsServerBin: env.NATS_SERVER_BIN || 'nats-server',
     redisServerBin: env.REDIS_SERVER_BIN || 'redis-server',
+    webDistDir: env.WEB_DIST_DIR ? resolve(WORKSPACE_ROOT, env.WEB_DIST_DIR) : DEFAULT_WEB_DIST,
   };
 };
 

@@ -16,7 +16,7 @@ const shown = (path: string): string => (path.startsWith(`${WORKSPACE_ROOT}/`) ?
 // A server listening on every address is reached on this machine through localhost.
 const browsable = (url: string): string => url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=[:/]|$)/, '//localhost');
 
-export const readyBlock = (config: LauncherConfig, stores: Store[], services: RunningService[], masterKey: MasterKey): string => {
+export const readyBlock = (config: LauncherConfig, stores: Store[], services: RunningService[], masterKey: MasterKey, webUi: 'up to date' | 'built' | 'failed'): string => {
   const gateway = services.find((service) => service.entry.name === 'gateway');
   const url = gateway?.ready[1] ? browsable(gateway.ready[1]) : undefined;
   const dataDirEnv = process.env.DATA_DIR ? `DATA_DIR=${process.env.DATA_DIR} ` : '';
@@ -26,6 +26,7 @@ export const readyBlock = (config: LauncherConfig, stores: Store[], services: Ru
     READY_HEADLINE,
     '',
     url ? `  gateway    ${url}   (API docs: ${url}/api/docs)` : '  gateway    not in this checkout yet (apps/gateway/src/main.ts)',
+    `  web UI     ${url ? `${url}/` : 'with the gateway'}   ${webUi === 'failed' ? 'did not build: npm run build:web shows why' : `${webUi === 'built' ? 'built now' : 'up to date'} in ${shown(config.webDistDir)}`}`,
     `  services   ${services.map((service) => `${service.entry.name} (pid ${service.child.pid})`).join(', ')}`,
     ...stores.map((store) =>
       store.started

@@ -11,6 +11,7 @@ export interface ServiceContext {
   redisUrl: string;
   dataDir: string;
   credentialsMasterKey: string;
+  webDistDir: string;
 }
 
 export interface ServiceEntry {
@@ -35,7 +36,13 @@ export const SERVICES: ServiceEntry[] = [
   },
   { name: 'environment', busUser: 'environment', entry: 'apps/environment/src/main.ts', ready: / listening on nats:\/\// },
   { name: 'notification', busUser: 'notification', entry: 'apps/notification/src/main.ts', ready: / listening on nats:\/\// },
-  { name: 'gateway', busUser: 'gateway', entry: 'apps/gateway/src/main.ts', ready: /gateway listening on (https?:\/\/\S+)/ },
+  {
+    name: 'gateway',
+    busUser: 'gateway',
+    entry: 'apps/gateway/src/main.ts',
+    ready: /gateway listening on (https?:\/\/\S+)/,
+    env: (context) => ({ WEB_DIST_DIR: context.webDistDir }),
+  },
   {
     name: 'discovery',
     busUser: 'discovery',

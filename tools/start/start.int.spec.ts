@@ -15,7 +15,11 @@ import { READY_HEADLINE } from './ready-block';
 const WITH_GATEWAY = existsSync(join(WORKSPACE_ROOT, 'apps/gateway/src/main.ts'));
 const SERVICES = [...(WITH_GATEWAY ? ['registry', 'environment', 'notification', 'gateway'] : ['registry', 'environment', 'notification']), 'discovery'];
 const READY = new RegExp(READY_HEADLINE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-const START_TIMEOUT_MS = 120_000;
+// The first start builds the web UI (Vite) while the services start.
+const START_TIMEOUT_MS = 180_000;
+/** Where this suite's launches build and serve the web UI (built by the first, up to date for the others). */
+const WEB_DIST_DIR = mkdtempSync(join(tmpdir(), 'clp-start-web-'));
+afterAll(() => rmSync(WEB_DIST_DIR, { recursive: true, force: true }));
 const JWT_SECRET = 'start-spec-signing-secret-of-enough-length';
 
 interface Launcher {
@@ -31,7 +35,7 @@ interface Launcher {
 const launch = (env: Record<string, string>): Launcher => {
   const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'tools/start/start.ts'], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.json'), HOST: '127.0.0.1', ...env },
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: join(WORKSPACE_ROOT, 'tsconfig.json'), HOST: '127.0.0.1', WEB_DIST_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -139,6 +143,12 @@ describe('npm start', () => {
       if (WITH_GATEWAY) {
         expect(launcher.output()).toContain(`http://127.0.0.1:${port}/api/docs`);
         expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+        // No build was there: the launcher built the web UI, which the gateway serves at `/`.
+        expect(launcher.output()).toMatch(/^\[start\]\s+building the web UI into /m);
+        expect(launcher.output()).toMatch(/^ {2}web UI {5}http:\/\/127\.0\.0\.1:\d+\/ {3}built now in /m);
+        const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<div id="root">');
       }
 
       launcher.child.kill('SIGTERM');
@@ -164,6 +174,11 @@ describe('npm start', () => {
         launcher = launch(env);
         await waitForOutput(launcher.child, READY, 'npm start', START_TIMEOUT_MS);
         expect({ run, generated: /generated the credentials master key/.test(launcher.output()) }).toEqual({ run, generated: run === 1 });
+        // A build newer than every source is not built again.
+        if (run === 2 && WITH_GATEWAY) {
+          expect(launcher.output()).not.toContain('building the web UI');
+          expect(launcher.output()).toMatch(/^ {2}web UI {5}\S+ {3}up to date in /m);
+        }
         keys.push(readFileSync(join(dataDir, 'credentials-master-key'), 'utf8'));
         busUsers.push(readFileSync(join(dataDir, 'nats-users.json'), 'utf8'));
         if (run === 1) await withRedis(env.REDIS_URL, (redis) => redis.set('start-spec:marker', 'kept'));

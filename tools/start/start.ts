@@ -16,6 +16,7 @@ import { readyBlock } from './ready-block';
 import { launchService, presentServices, serviceReady, type ServiceContext } from './services';
 import { startStores } from './stores';
 import { supervise } from './supervise';
+import { buildWebIfStale } from './web-build';
 
 let stopping = false;
 // Set once every service was ready: from then on a process that dies is restarted.
@@ -63,7 +64,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 const main = async (): Promise<void> => {
   const config = launcherConfig();
   const services = presentServices();
-  reservePrefix(['start', 'nats', 'redis', ...services.map((service) => service.name)]);
+  reservePrefix(['start', 'nats', 'redis', 'web', ...services.map((service) => service.name)]);
   mkdirSync(config.dataDir, { recursive: true });
 
   const stores = await startStores(config);
@@ -80,7 +81,9 @@ const main = async (): Promise<void> => {
 
   const nats = stores.find((store) => store.name === 'nats');
   const natsUrl = (user: BusUser) => nats?.urlFor?.(user) ?? config.natsUrl;
-  const context: ServiceContext = { natsUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, credentialsMasterKey: masterKey.key };
+  const context: ServiceContext = { natsUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, credentialsMasterKey: masterKey.key, webDistDir: config.webDistDir };
+  // Built while the services start; the gateway serves it as soon as it is there.
+  const web = buildWebIfStale(config.webDistDir);
   const children = services.map((service) => launchService(service, context));
   children.forEach((child, i) => watch(child, () => launchService(services[i], context), (restarted) => serviceReady(services[i], restarted)));
   const ready = await Promise.all(
@@ -91,9 +94,10 @@ const main = async (): Promise<void> => {
       }),
     ),
   );
+  const webUi = await web;
   if (stopping) return;
   up = true;
-  process.stdout.write(readyBlock(config, stores, ready.flatMap((service) => (service ? [service] : [])), masterKey));
+  process.stdout.write(readyBlock(config, stores, ready.flatMap((service) => (service ? [service] : [])), masterKey, webUi));
 };
 
 main().catch(async (error: Error) => {

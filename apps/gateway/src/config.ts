@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { WEB_DIST } from './web/serve-web';
 
 /** The gateway's settings, from the environment (the table in docs/gateway.md). */
 export interface GatewayConfig {
@@ -24,6 +25,8 @@ export interface GatewayConfig {
   sseKeepAliveMs?: number;
   /** Notifications waiting for one slow live subscriber before it is disconnected (it may resume with Last-Event-ID). */
   sseMaxBuffered?: number;
+  /** The built web UI it serves at `/` (docs/web.md). */
+  webDistDir?: string;
 }
 
 const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
@@ -48,6 +51,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): GatewayConf
   instanceName: env.INSTANCE_NAME || `gateway-${process.pid}`,
   sseKeepAliveMs: integer(env, 'SSE_KEEPALIVE_MS', 15_000, 10),
   sseMaxBuffered: integer(env, 'SSE_MAX_BUFFERED_EVENTS', 10_000, 1),
+  webDistDir: resolve(env.WEB_DIST_DIR || WEB_DIST),
 });
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -58,7 +58,7 @@ export const createGateway = async (
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_ID, request.id);
   });
-  serveWeb(fastify);
+  serveWeb(fastify, config.webDistDir);
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, jwtSecret, metrics), adapter, {
     bodyParser: false,
