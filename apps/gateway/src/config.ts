@@ -27,6 +27,8 @@ export interface GatewayConfig {
   sseMaxBuffered?: number;
   /** The built web UI it serves at `/` (docs/web.md). */
   webDistDir?: string;
+  /** `POST /api/auth/dev-login` hands out tokens to whoever asks (local runs only). */
+  devLogin?: boolean;
 }
 
 const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
@@ -35,6 +37,12 @@ const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, not "${raw}"`);
   return value;
+};
+
+const devLogin = (env: NodeJS.ProcessEnv): boolean => {
+  const on = ['true', '1'].includes(env.DEV_LOGIN ?? '');
+  if (on && env.NODE_ENV === 'production') throw new Error('DEV_LOGIN hands out tokens to anyone: it cannot be on when NODE_ENV=production');
+  return on;
 };
 
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => ({
@@ -52,6 +60,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): GatewayConf
   sseKeepAliveMs: integer(env, 'SSE_KEEPALIVE_MS', 15_000, 10),
   sseMaxBuffered: integer(env, 'SSE_MAX_BUFFERED_EVENTS', 10_000, 1),
   webDistDir: resolve(env.WEB_DIST_DIR || WEB_DIST),
+  devLogin: devLogin(env),
 });
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard';
+import { DevLoginController } from './auth/dev-login.controller';
 import { JWT_SECRET, TokenVerifier } from './auth/tokens';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ConnectionsController } from './connections/connections.controller';
@@ -38,6 +39,7 @@ export class GatewayModule {
         NotificationsController,
         HealthController,
         MetricsController,
+        DevLoginController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { Notification } from '@clp/contracts';
 import { seqGate } from './lib/notifications';
-import { CONNECTIONS_KEY } from './queries';
+import { CONNECTIONS_KEY, ENVIRONMENTS_KEY, WORKSPACES_KEY } from './queries';
 import { useSession } from './session-context';
 
 /** What the stream says to the pages: a notification (once per seq), or "read again, some may be missed". */
@@ -24,8 +24,8 @@ const REOPEN_MS = 3000;
 
 /**
  * The notification stream (GET /api/system/events/subscribe): every notification goes to the
- * notification center, and each one refreshes the connection queries on screen (a connection's
- * status change is a notification). EventSource cannot send headers, so the token goes as
+ * notification center, and each one refreshes the connection, environment and workspace queries
+ * on screen (every change of theirs is a notification). EventSource cannot send headers, so the token goes as
  * `access_token` (docs/gateway.md, "Authentication"). A dropped connection is resumed by
  * EventSource itself with Last-Event-ID (the server sends `id:`), which replays what was missed;
  * the seq gate shows each once. A stream the browser closed (the gateway answered an error)
@@ -36,7 +36,14 @@ export const useLiveUpdates = (): void => {
   const client = useQueryClient();
   useEffect(() => {
     const gate = seqGate();
-    const refreshConnections = () => void client.invalidateQueries({ queryKey: [CONNECTIONS_KEY] });
+    // Lists are read models, which catch up a moment after a write: the notification of the change
+    // (which comes after it) is when to read them again, for connections, environments and
+    // workspaces alike. An environment or workspace itself is read from its stream (current at
+    // once), and one just deleted must not be asked for again: its page is not refreshed.
+    const refreshConnections = () =>
+      void client.invalidateQueries({
+        predicate: ({ queryKey: [key, what] }) => key === CONNECTIONS_KEY || ((key === ENVIRONMENTS_KEY || key === WORKSPACES_KEY) && what !== 'one'),
+      });
     let source: EventSource | undefined;
     let reopen: ReturnType<typeof setTimeout> | undefined;
     const open = (first: boolean) => {

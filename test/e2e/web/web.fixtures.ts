@@ -69,7 +69,7 @@ export const openPage = async (browser: Browser, url: string): Promise<{ page: P
 /** Pastes the token into the sign-in form. */
 export const signIn = async (page: Page, token: string): Promise<void> => {
   await page.getByLabel('Token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByTestId('whoami').waitFor();
 };
 

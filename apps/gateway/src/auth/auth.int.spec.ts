@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { WORKSPACE_ROOT } from '@clp/testing';
+import { configFromEnv } from '../config';
 import { createGateway } from '../gateway';
 import { JWT_SECRET_FOR_TESTS, startGatewayHarness, type GatewayHarness } from '../gateway.fixtures';
 
@@ -124,6 +125,39 @@ describe('gateway authentication (real NATS, Redis and registry)', () => {
     } finally {
       await local.close();
     }
+  });
+
+  it('has no dev login unless DEV_LOGIN is on: it says so, and hands out no token', async () => {
+    expect((await h.request('GET', '/api/auth/dev-login')).body).toEqual({ enabled: false, roles: ['viewer', 'operator', 'admin'] });
+    const refused = await h.request('POST', '/api/auth/dev-login', { body: { organization_id: 'org-d', user_id: 'dev', role: 'admin' } });
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 404, code: 'not_found' });
+    expect(refused.text).not.toMatch(/eyJ/);
+  });
+
+  it('with DEV_LOGIN, gives a token for the organization, user and role picked, which the API takes', async () => {
+    const local = await createGateway({ ...h.config, devLogin: true }, false);
+    await local.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const url = `${await local.getUrl()}/api/auth/dev-login`;
+      const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(await (await fetch(url)).json()).toEqual({ enabled: true, roles: ['viewer', 'operator', 'admin'] });
+      const bad = await post({ organization_id: 'org-d', user_id: 'dev', role: 'root' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { details: { fields: Array<{ field: string }> } } }).error.details.fields.map((f) => f.field)).toEqual(['role']);
+      const answer = await post({ organization_id: 'org-d', user_id: 'dev', role: 'operator' });
+      expect(answer.status).toBe(201);
+      const { token } = (await answer.json()) as { token: string };
+      expect(jwt.decode(token)).toMatchObject({ sub: 'dev', org: 'org-d', role: 'operator', exp: expect.any(Number) });
+      expect((await fetch(`${await local.getUrl()}${CONNECTIONS}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('refuses to start with DEV_LOGIN in production', () => {
+    expect(() => configFromEnv({ DEV_LOGIN: 'true', NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow(/DEV_LOGIN .* NODE_ENV=production/);
+    expect(configFromEnv({ DEV_LOGIN: 'true' }).devLogin).toBe(true);
+    expect(configFromEnv({}).devLogin).toBe(false);
   });
 
   it('serves health, metrics and the API documents without a token', async () => {

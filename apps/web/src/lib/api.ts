@@ -20,6 +20,14 @@ export const request = <T>(token: string, method: string, path: string, body?: u
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 
+/** A request without a token: what the API answers before sign-in (the dev login). */
+export const anonymous = <T>(method: string, path: string, body?: unknown): Promise<T> =>
+  send<T>(path, {
+    method,
+    headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+
 /** A file as the multipart field `field` (the kubeconfig upload); the browser sets the boundary. */
 export const upload = <T>(token: string, path: string, field: string, file: Blob, fileName: string): Promise<T> => {
   const form = new FormData();
