@@ -210,6 +210,10 @@ describe('the notification center over HTTP: list, mark, delete, and live delive
     await again.waitForEvents(101);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const got = notifications(again);
+    // Seq and target together first: a failure shows which one is extra or missing.
+    expect(got.map((n) => `${n.seq} ${n.metadata.to} ${n.metadata.event_id}`)).toEqual(
+      Array.from({ length: 101 }, (_, i) => `${Number(lastSeen) + 1 + i} ${i % 2 === 0 ? 'maintenance' : 'connected'} ${got[i]?.metadata.event_id}`),
+    );
     expect(got).toHaveLength(101);
     expect(got.map((n) => n.seq)).toEqual(Array.from({ length: 101 }, (_, i) => Number(lastSeen) + 1 + i));
     expect(got.slice(0, 100).map((n) => n.metadata.to)).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 'maintenance' : 'connected')));
