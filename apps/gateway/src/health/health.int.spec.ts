@@ -121,6 +121,8 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
         'PUT /api/system/events/status/{id}',
         'DELETE /api/system/events/bulk',
         'DELETE /api/system/events/{id}',
+        'GET /api/auth/dev-login',
+        'POST /api/auth/dev-login',
         'GET /health/live',
         'GET /health/ready',
         'GET /metrics',
@@ -133,6 +135,8 @@ describe('liveness, readiness, metrics and the OpenAPI document (real NATS, Redi
     expect(body.components.schemas.RegisterConnectionDto.properties.credential_secret.writeOnly).toBe(true);
 
     expect(body.paths['/health/live'].get.security).toEqual([]);
+    // Before sign-in: no token to send.
+    expect(body.paths['/api/auth/dev-login'].post.security).toEqual([]);
     expect(body.paths['/metrics'].get.responses['200'].content['text/plain']).toBeDefined();
     expect(body.servers).toEqual([expect.objectContaining({ url: expect.any(String) })]);
     expect(body.info.license).toMatchObject({ name: 'Apache-2.0' });
