@@ -34,8 +34,11 @@ describe('every allowed transition, and the refused ones, through the NATS API (
     await Promise.all([h?.stop(), prometheus?.stop()]);
   });
 
+  // The system's transitions travel on their own subject (docs/bus-security.md).
   const transition = (connection_id: string, status: Status, cause: Cause) =>
-    api.send(R.transition, { caller: cause === 'system' ? system : admin, connection_id, status, cause, reason: 'walk' }) as Promise<Reply<ConnectionView>>;
+    api.send(cause === 'system' ? R.systemTransition : R.transition, { caller: cause === 'system' ? system : admin, connection_id, status, cause, reason: 'walk' }) as Promise<
+      Reply<ConnectionView>
+    >;
 
   /**
    * A new connection brought to `status`. A `github` kind with its own owner is a resource of its
