@@ -244,12 +244,16 @@ describe('the notification center is a projection of the NOTIFICATIONS stream (r
     const events = Array.from({ length: 6 }, (_, i) => statusChangedEvent(org, randomUUID(), 'connected', 'disconnected', { revision: i + 1 }));
     for (const event of events) await publishConnectionEvents(nc, [event]);
     await waitFor(async () => (await list(viewer(org))).total_count === 6, { timeoutMs: CONDITION_TIMEOUT_MS });
-    // What the retention and max_age do to the three oldest: gone from Redis and from the stream.
-    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: events.slice(0, 3).map((e) => e.metadata.event_id) }))).toEqual({ deleted: 3 });
-    await (await nc.jetstreamManager()).streams.purge(NOTIFICATION_LOG_STREAM.name, { filter: `notification.log.${org}.stored`, keep: 3 });
     const feed = async () => result(await api.request(N.eventsSince, { caller: viewer(org), after: 0, limit: 1000 }));
+    // Two replicas take the events: the seqs follow the order they were appended in, not published in.
+    const all = (await feed()).events.map((e) => [e.seq, e.notification.id] as const);
+    expect(all.map(([seq]) => seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(all.map(([, id]) => id).sort()).toEqual(events.map((e) => e.metadata.event_id).sort());
+    // What the retention and max_age do to the three oldest: gone from Redis and from the stream.
+    expect(result(await api.request(N.deleteEvents, { caller: admin(org), ids: all.slice(0, 3).map(([, id]) => id) }))).toEqual({ deleted: 3 });
+    await (await nc.jetstreamManager()).streams.purge(NOTIFICATION_LOG_STREAM.name, { filter: `notification.log.${org}.stored`, keep: 3 });
     const before = await feed();
-    expect(before.events.map((e) => [e.seq, e.notification.id])).toEqual(events.slice(3).map((e, i) => [i + 4, e.metadata.event_id]));
+    expect(before.events.map((e) => [e.seq, e.notification.id])).toEqual(all.slice(3));
 
     await redis.flushall();
     await waitFor(async () => JSON.stringify(await feed()) === JSON.stringify(before), { timeoutMs: CONDITION_TIMEOUT_MS, message: 'the feed rebuilt with its seqs' });
